@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { TaskstreamError } from '../../pipeline/errors.js';
+import { registerStackCommand } from './commands/stack.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { UsageError } from './UsageError.js';
+
+/** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
+const program = new Command('taskstream')
+  .description('Background jobs on Apache Kafka: operate the pipeline and its local stack')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerStackCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = exitCodeFor(err);
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed the message (or the help).
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`taskstream: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof TaskstreamError) {
+    // A user-facing failure: one clear message, no stack trace.
+    process.stderr.write(`taskstream: ${err.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`taskstream: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}

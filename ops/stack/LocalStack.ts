@@ -1,0 +1,216 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { StackError } from '../../pipeline/errors.js';
+import { createKafka } from '../../pipeline/kafka/KafkaConnection.js';
+import { TopicAdmin } from '../../pipeline/kafka/TopicAdmin.js';
+import { createLogger } from '../../pipeline/logging/logger.js';
+import { ensureApicurio, ensureKafkaLibs } from './Downloads.js';
+import { findJava } from './JavaRuntime.js';
+import { KafkaNode, randomClusterId } from './KafkaNode.js';
+import { ManagedProcess } from './ManagedProcess.js';
+import { httpOk, kafkaBrokerCount, portOpen, redisPing, waitUntil } from './probes.js';
+import { REGISTRY_JOURNAL_TOPIC, RegistryServer } from './RegistryServer.js';
+import {
+  APICURIO_FALLBACK_VERSION,
+  APICURIO_VERSION,
+  bootstrapOf,
+  type StackLayout,
+  type StackPaths,
+} from './StackConfig.js';
+
+export interface PartStatus {
+  readonly part: string;
+  readonly address: string;
+  readonly up: boolean;
+  /** 'stack' when a pid file of ours names it, 'external' when something else answers there. */
+  readonly owner: 'stack' | 'external' | 'none';
+}
+
+export interface UpOptions {
+  /** Start the schema registry too (default true). */
+  readonly registry?: boolean;
+  readonly report?: (line: string) => void;
+}
+
+/** Kafka (KRaft, 1 or 3 nodes), Apicurio Registry and Redis on loopback, started without Docker. */
+export class LocalStack {
+  readonly nodes: KafkaNode[];
+  readonly registry: RegistryServer;
+  readonly redis: ManagedProcess;
+
+  constructor(
+    private readonly paths: StackPaths,
+    readonly layout: StackLayout,
+  ) {
+    this.nodes = layout.nodes.map((n) => new KafkaNode(paths, layout, n));
+    this.registry = new RegistryServer(paths, layout);
+    this.redis = new ManagedProcess(
+      'redis',
+      path.join(paths.run, layout.name, 'redis.pid'),
+      path.join(paths.logs, `${layout.name}-redis.log`),
+    );
+  }
+
+  get bootstrap(): string {
+    return bootstrapOf(this.layout);
+  }
+
+  get redisUrl(): string {
+    return `redis://127.0.0.1:${this.layout.redisPort}`;
+  }
+
+  /** Idempotent: starts what is not running, reuses what already answers, waits until each part is ready. */
+  async up(options: UpOptions = {}): Promise<PartStatus[]> {
+    const report = options.report ?? (() => undefined);
+    await this.upKafka(report);
+    if (options.registry !== false) await this.upRegistry(report);
+    await this.upRedis(report);
+    return this.status();
+  }
+
+  private async upKafka(report: (line: string) => void): Promise<void> {
+    const expected = this.nodes.length;
+    if ((await kafkaBrokerCount(this.bootstrap)) === expected) {
+      report(`kafka     ${this.bootstrap} already up`);
+      return;
+    }
+    for (const node of this.nodes) {
+      if (!node.process.isRunning()) {
+        for (const port of [node.ports.brokerPort, node.ports.controllerPort]) {
+          if (await portOpen(port)) {
+            throw new StackError(
+              `port ${port} is taken by a process this stack did not start; stop it, or point KAFKA_BROKERS at your own broker`,
+            );
+          }
+        }
+      }
+    }
+    const java = findJava(17);
+    if (!java) throw new StackError('no Java 17 or newer found (JAVA_HOME, /usr/lib/jvm, PATH); install openjdk-17-jre');
+    const libs = await ensureKafkaLibs(this.paths, () => report('kafka     fetching Apache Kafka jars from Maven Central (first run only, ~54 MB)…'));
+    const clusterId = await this.clusterId(java.bin, libs);
+    for (const node of this.nodes) {
+      if (node.process.isRunning()) continue;
+      await node.format(java.bin, libs, clusterId);
+      node.start(java.bin, libs);
+      report(`kafka     started node ${node.ports.nodeId} at ${node.address} (log ${node.process.logFile})`);
+    }
+    await waitUntil(
+      `Kafka at ${this.bootstrap}`,
+      async () => (await kafkaBrokerCount(this.bootstrap)) === expected,
+      90_000,
+      () => this.nodes.find((n) => !n.process.isRunning()) && `a node exited; see ${this.paths.logs}`,
+    );
+    report(`kafka     ${this.bootstrap} ready (${expected} node${expected > 1 ? 's' : ''})`);
+  }
+
+  private async clusterId(java: string, libs: string): Promise<string> {
+    const file = path.join(this.paths.run, this.layout.name, 'cluster-id');
+    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+    const id = await randomClusterId(java, libs);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, id);
+    return id;
+  }
+
+  private async upRegistry(report: (line: string) => void): Promise<void> {
+    if (await httpOk(this.registry.readinessUrl)) {
+      report(`registry  ${this.registry.url} already up`);
+      return;
+    }
+    if (!this.registry.process.isRunning() && (await portOpen(this.layout.registryPort))) {
+      throw new StackError(
+        `port ${this.layout.registryPort} is taken by a process that is not a schema registry; stop it, or set SCHEMA_REGISTRY_URL`,
+      );
+    }
+    if (!this.registry.process.isRunning()) {
+      const modern = findJava(21);
+      const java = modern ?? findJava(17);
+      if (!java) throw new StackError('no Java 17 or newer found for the schema registry; install openjdk-17-jre');
+      const version = modern ? APICURIO_VERSION : APICURIO_FALLBACK_VERSION;
+      const dist = await ensureApicurio(this.paths, version, () =>
+        report(`registry  fetching Apicurio Registry ${version} from Maven Central (first run only, ~160 MB)…`),
+      );
+      await this.ensureJournalTopic();
+      this.registry.start(java.bin, dist, this.bootstrap);
+      report(`registry  started Apicurio ${version} on Java ${java.major} (log ${this.registry.process.logFile})`);
+    }
+    await waitUntil(
+      `schema registry at ${this.registry.url}`,
+      () => httpOk(this.registry.readinessUrl),
+      120_000,
+      () => (this.registry.process.isRunning() ? undefined : `it exited; see ${this.registry.process.logFile}`),
+    );
+    report(`registry  ${this.registry.url} ready`);
+  }
+
+  private async ensureJournalTopic(): Promise<void> {
+    const logger = createLogger({ component: 'stack' });
+    const admin = new TopicAdmin(createKafka({ brokers: this.bootstrap.split(','), logger }), this.bootstrap);
+    // Apicurio refuses to start unless its journal is kept forever: the journal is the registry.
+    const keepForever = { 'retention.ms': '-1', 'retention.bytes': '-1' };
+    try {
+      const created = await admin.ensureTopics([
+        {
+          topic: REGISTRY_JOURNAL_TOPIC,
+          partitions: 1,
+          replicationFactor: Math.min(3, this.nodes.length),
+          config: keepForever,
+        },
+      ]);
+      if (created.length === 0) await admin.setTopicConfig(REGISTRY_JOURNAL_TOPIC, keepForever);
+    } finally {
+      await admin.close();
+    }
+  }
+
+  private async upRedis(report: (line: string) => void): Promise<void> {
+    const port = this.layout.redisPort;
+    if (await redisPing(port)) {
+      report(`redis     ${this.redisUrl} already up`);
+      return;
+    }
+    if (await portOpen(port)) throw new StackError(`port ${port} is taken by a process that is not Redis`);
+    this.redis.start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    await waitUntil(`Redis at ${this.redisUrl}`, () => redisPing(port), 15_000, () =>
+      this.redis.isRunning() ? undefined : `redis-server exited; is it installed? see ${this.redis.logFile}`,
+    );
+    report(`redis     ${this.redisUrl} started and ready`);
+  }
+
+  /** Stops only what this stack started (pid files), registry first since it writes to Kafka. */
+  async down(report: (line: string) => void = () => undefined): Promise<void> {
+    for (const proc of [this.registry.process, ...this.nodes.map((n) => n.process), this.redis]) {
+      if (await proc.stop()) report(`stopped ${proc.name}`);
+    }
+  }
+
+  async status(): Promise<PartStatus[]> {
+    const owner = (running: boolean, up: boolean): PartStatus['owner'] =>
+      running ? 'stack' : up ? 'external' : 'none';
+    const kafkaUp = (await kafkaBrokerCount(this.bootstrap)) > 0;
+    const registryUp = await httpOk(this.registry.readinessUrl);
+    const redisUp = await redisPing(this.layout.redisPort);
+    return [
+      {
+        part: 'kafka',
+        address: this.bootstrap,
+        up: kafkaUp,
+        owner: owner(this.nodes.some((n) => n.process.isRunning()), kafkaUp),
+      },
+      {
+        part: 'registry',
+        address: this.registry.url,
+        up: registryUp,
+        owner: owner(this.registry.process.isRunning(), registryUp),
+      },
+      { part: 'redis', address: this.redisUrl, up: redisUp, owner: owner(this.redis.isRunning(), redisUp) },
+    ];
+  }
+
+  logFiles(): string[] {
+    return [...this.nodes.map((n) => n.process.logFile), this.registry.process.logFile, this.redis.logFile].filter(
+      (f) => fs.existsSync(f),
+    );
+  }
+}

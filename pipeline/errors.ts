@@ -1,0 +1,151 @@
+/**
+ * The one error taxonomy of taskstream. Every error carries a stable `code`, a `retriable` decision and the
+ * `cause` it wraps. Dispatch on `instanceof` or `code`, never on message text.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'SERVICE_UNAVAILABLE'
+  | 'PAYLOAD_INVALID'
+  | 'DECODE_FAILED'
+  | 'SCHEMA_INCOMPATIBLE'
+  | 'REGISTRY_UNAVAILABLE'
+  | 'HANDLER_FAILED'
+  | 'HANDLER_TIMEOUT'
+  | 'UNRECOVERABLE'
+  | 'LOCK_BUSY'
+  | 'SHUTDOWN'
+  | 'STACK_FAILED';
+
+export class TaskstreamError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** Options are wrong; raised at construction, with what is wrong and how to fix it. */
+export class ConfigError extends TaskstreamError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
+}
+
+/** A service (Kafka, registry, Redis) does not answer at its address. */
+export class ServiceUnavailableError extends TaskstreamError {
+  constructor(
+    readonly service: string,
+    readonly address: string,
+    cause?: unknown,
+  ) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      `${service} does not answer at ${address}; start the local stack with \`npx taskstream stack up\` (or set the address)`,
+      { retriable: true, cause },
+    );
+  }
+}
+
+/** A payload the task's Avro schema rejects; nothing was sent. */
+export class PayloadInvalidError extends TaskstreamError {
+  constructor(
+    readonly taskType: string,
+    readonly problems: readonly { path: string; reason: string }[],
+  ) {
+    super(
+      'PAYLOAD_INVALID',
+      `payload for task "${taskType}" does not match its schema: ` +
+        problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; '),
+    );
+  }
+}
+
+/** Bytes that are not a task: not Confluent-framed, unknown schema id, truncated Avro. Goes to the DLQ at once. */
+export class DecodeError extends TaskstreamError {
+  constructor(message: string, cause?: unknown) {
+    super('DECODE_FAILED', message, { retriable: false, cause });
+  }
+}
+
+/** The registry refused a schema change; the message carries the registry's reason. */
+export class SchemaIncompatibleError extends TaskstreamError {
+  constructor(subject: string, reason: string, cause?: unknown) {
+    super('SCHEMA_INCOMPATIBLE', `schema for subject "${subject}" was refused by the registry: ${reason}`, { cause });
+  }
+}
+
+/** The registry did not answer; always transient: a task never goes to the DLQ for this. */
+export class RegistryUnavailableError extends TaskstreamError {
+  constructor(url: string, cause?: unknown) {
+    super('REGISTRY_UNAVAILABLE', `schema registry at ${url} did not answer`, { retriable: true, cause });
+  }
+}
+
+/** Thrown by a handler to say: do not retry, dead-letter now (BullMQ's UnrecoverableError). */
+export class UnrecoverableError extends TaskstreamError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('UNRECOVERABLE', message, { retriable: false, cause: options.cause });
+  }
+}
+
+/** What the runtime records when a handler threw: the thrown value normalised, with the original as cause. */
+export class HandlerError extends TaskstreamError {
+  constructor(message: string, retriable: boolean, cause: unknown) {
+    super('HANDLER_FAILED', message, { retriable, cause });
+  }
+}
+
+export class HandlerTimeoutError extends TaskstreamError {
+  constructor(readonly timeoutMs: number) {
+    super('HANDLER_TIMEOUT', `handler did not finish within ${timeoutMs} ms`, { retriable: true });
+  }
+}
+
+export class StackError extends TaskstreamError {
+  constructor(message: string, cause?: unknown) {
+    super('STACK_FAILED', message, { cause });
+  }
+}
+
+/** Never throws, whatever it is given. Errors from elsewhere count as retriable unless they say otherwise. */
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof TaskstreamError) return err.retriable;
+  if (typeof err === 'object' && err !== null && 'retriable' in err) {
+    return (err as { retriable: unknown }).retriable !== false;
+  }
+  return true;
+}
+
+/**
+ * Turns any thrown value (a string, undefined, null, a plain object) into an Error with a non-empty message,
+ * keeping the original as `cause` (graphile-worker's coerceError).
+ */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) {
+    if (thrown.message) return thrown;
+    const named = new Error(`${thrown.name || 'Error'} with an empty message`, { cause: thrown });
+    named.name = thrown.name || 'Error';
+    return named;
+  }
+  const described = describe(thrown);
+  const err = new Error(`non-Error thrown: ${described}`, { cause: thrown });
+  err.name = 'NonErrorThrown';
+  return err;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value === '' ? '(empty string)' : JSON.stringify(value);
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  } catch {
+    /* circular: fall through */
+  }
+  return String(value);
+}

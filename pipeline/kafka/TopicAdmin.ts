@@ -1,0 +1,101 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { ServiceUnavailableError } from '../errors.js';
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly replicationFactor?: number;
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface TopicPartitionInfo {
+  readonly partition: number;
+  readonly leader: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}
+
+/** Topic and cluster administration, in our own types. */
+export class TopicAdmin {
+  private readonly admin: Admin;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly address: string,
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  private async ready(): Promise<Admin> {
+    this.connected ??= this.admin.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw new ServiceUnavailableError('Kafka', this.address, err);
+    });
+    await this.connected;
+    return this.admin;
+  }
+
+  async brokerIds(): Promise<number[]> {
+    const admin = await this.ready();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+  }
+
+  /** Idempotent: topics that exist are left as they are. Returns the names it created. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    const admin = await this.ready();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return [];
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions,
+        replicationFactor: s.replicationFactor ?? 1,
+        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    return missing.map((s) => s.topic);
+  }
+
+  /** Sets (only) the given config entries of a topic that exists. */
+  async setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void> {
+    const admin = await this.ready();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: 2, // ConfigResourceTypes.TOPIC
+          name: topic,
+          configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
+  }
+
+  async listTopics(): Promise<string[]> {
+    return (await this.ready()).listTopics();
+  }
+
+  async partitions(topic: string): Promise<TopicPartitionInfo[]> {
+    const admin = await this.ready();
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const t = meta.topics[0];
+    if (!t) return [];
+    return t.partitions
+      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) return;
+    await (await this.ready()).deleteTopics({ topics: [...topics] });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.admin.disconnect();
+    this.connected = undefined;
+  }
+}

@@ -33,6 +33,8 @@ function exitCodeFor(err: unknown): number {
     process.stderr.write(`taskstream: ${err.message}\n`);
     return 1;
   }
-  process.stderr.write(`taskstream: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `taskstream: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 1;
 }

@@ -69,7 +69,11 @@ export async function ensureApicurio(
 ): Promise<RegistryDist> {
   const dir = await cached(path.join(paths.cache, `apicurio-${version}`), onFetch, async (tmp) => {
     await mvn(
-      ['dependency:copy', `-Dartifact=io.apicurio:apicurio-registry-app:${version}:tar.gz:all`, `-DoutputDirectory=${tmp}`],
+      [
+        'dependency:copy',
+        `-Dartifact=io.apicurio:apicurio-registry-app:${version}:tar.gz:all`,
+        `-DoutputDirectory=${tmp}`,
+      ],
       `Apicurio Registry ${version}`,
     );
     const archive = fs.readdirSync(tmp).find((f) => f.endsWith('.tar.gz'));

@@ -86,8 +86,11 @@ export class LocalStack {
       }
     }
     const java = findJava(17);
-    if (!java) throw new StackError('no Java 17 or newer found (JAVA_HOME, /usr/lib/jvm, PATH); install openjdk-17-jre');
-    const libs = await ensureKafkaLibs(this.paths, () => report('kafka     fetching Apache Kafka jars from Maven Central (first run only, ~54 MB)…'));
+    if (!java)
+      throw new StackError('no Java 17 or newer found (JAVA_HOME, /usr/lib/jvm, PATH); install openjdk-17-jre');
+    const libs = await ensureKafkaLibs(this.paths, () =>
+      report('kafka     fetching Apache Kafka jars from Maven Central (first run only, ~54 MB)…'),
+    );
     const clusterId = await this.clusterId(java.bin, libs);
     for (const node of this.nodes) {
       if (node.process.isRunning()) continue;
@@ -171,9 +174,21 @@ export class LocalStack {
       return;
     }
     if (await portOpen(port)) throw new StackError(`port ${port} is taken by a process that is not Redis`);
-    this.redis.start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-    await waitUntil(`Redis at ${this.redisUrl}`, () => redisPing(port), 15_000, () =>
-      this.redis.isRunning() ? undefined : `redis-server exited; is it installed? see ${this.redis.logFile}`,
+    this.redis.start('redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
+    await waitUntil(
+      `Redis at ${this.redisUrl}`,
+      () => redisPing(port),
+      15_000,
+      () => (this.redis.isRunning() ? undefined : `redis-server exited; is it installed? see ${this.redis.logFile}`),
     );
     report(`redis     ${this.redisUrl} started and ready`);
   }
@@ -196,7 +211,10 @@ export class LocalStack {
         part: 'kafka',
         address: this.bootstrap,
         up: kafkaUp,
-        owner: owner(this.nodes.some((n) => n.process.isRunning()), kafkaUp),
+        owner: owner(
+          this.nodes.some((n) => n.process.isRunning()),
+          kafkaUp,
+        ),
       },
       {
         part: 'registry',

@@ -26,7 +26,8 @@ export function brokersFromEnv(): string[] {
 
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   const brokers = options.brokers ? [...options.brokers] : brokersFromEnv();
-  if (brokers.length === 0) throw new ConfigError('brokers is empty: give at least one host:port (or set KAFKA_BROKERS)');
+  if (brokers.length === 0)
+    throw new ConfigError('brokers is empty: give at least one host:port (or set KAFKA_BROKERS)');
   for (const b of brokers) {
     if (!/^[^:\s]+:\d+$/.test(b)) throw new ConfigError(`broker "${b}" is not host:port`);
   }

@@ -1,0 +1,118 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
+import {
+  ConfigError,
+  DecodeError,
+  RegistryUnavailableError,
+  SchemaIncompatibleError,
+  TaskstreamError,
+} from '../errors.js';
+
+export type Compatibility =
+  'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
+
+export interface RegistryClientOptions {
+  /** Base URL of a Confluent-compatible API; default SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081. */
+  readonly url?: string;
+}
+
+export function registryUrlFromEnv(): string {
+  return process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
+}
+
+/**
+ * Apicurio serves the Confluent API under /apis/ccompat/v7; the Confluent registry at the root. A bare
+ * Apicurio address is accepted and completed, so users can give either.
+ */
+async function resolveApiBase(url: string): Promise<string> {
+  const trimmed = url.replace(/\/+$/, '');
+  if (/\/apis\/ccompat\/v\d+$/.test(trimmed)) return trimmed;
+  try {
+    const res = await fetch(`${trimmed}/subjects`, { signal: AbortSignal.timeout(3000) });
+    await res.arrayBuffer();
+    if (res.ok) return trimmed;
+  } catch (err) {
+    throw new RegistryUnavailableError(url, err);
+  }
+  return `${trimmed}/apis/ccompat/v7`;
+}
+
+/**
+ * Registry access with the caching the hot path needs: each schema id is fetched once, concurrent
+ * misses share one request, and nothing calls the registry once ids are warm.
+ */
+export class RegistryClient {
+  readonly url: string;
+  private api: Promise<SchemaRegistry> | undefined;
+  private readonly types = new Map<number, Promise<avro.Type>>();
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.url = options.url ?? registryUrlFromEnv();
+    if (!/^https?:\/\//.test(this.url)) {
+      throw new ConfigError(`schema registry url "${this.url}" must start with http:// or https://`);
+    }
+  }
+
+  private client(): Promise<SchemaRegistry> {
+    this.api ??= resolveApiBase(this.url).then(
+      (host) => new SchemaRegistry({ host, retry: { retries: 1 } }),
+      (err: unknown) => {
+        this.api = undefined;
+        throw err;
+      },
+    );
+    return this.api;
+  }
+
+  /** Registers the schema under the subject (a no-op when it is already there) and returns its id. */
+  async register(subject: string, schema: object, compatibility: Compatibility = 'BACKWARD'): Promise<number> {
+    const api = await this.client();
+    try {
+      const { id } = await api.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+        { subject, compatibility: compatibility as never },
+      );
+      return id;
+    } catch (err) {
+      throw this.translate(err, subject);
+    }
+  }
+
+  /** The writer schema of an id, as an avsc Type; fetched once per id. */
+  writerType(schemaId: number): Promise<avro.Type> {
+    let type = this.types.get(schemaId);
+    if (!type) {
+      type = this.fetchType(schemaId);
+      this.types.set(schemaId, type);
+      // A failed fetch must not be cached: the registry may only be down for a moment.
+      type.catch(() => this.types.delete(schemaId));
+    }
+    return type;
+  }
+
+  private async fetchType(schemaId: number): Promise<avro.Type> {
+    const api = await this.client();
+    try {
+      const schema = await api.getSchema(schemaId);
+      if (!(schema instanceof avro.Type)) throw new DecodeError(`schema id ${schemaId} is not an Avro schema`);
+      return schema;
+    } catch (err) {
+      throw this.translate(err, `schema id ${schemaId}`);
+    }
+  }
+
+  private translate(err: unknown, what: string): TaskstreamError {
+    if (err instanceof TaskstreamError) return err;
+    const e = err as { status?: number; message?: string };
+    const message = e.message ?? String(err);
+    if (
+      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|timeout/i.test(message) ||
+      (e.status ?? 0) >= 500
+    ) {
+      return new RegistryUnavailableError(this.url, err);
+    }
+    if (e.status === 404) return new DecodeError(`${what} is unknown to the registry (${message})`, err);
+    if (e.status === 409 || /compatib/i.test(message)) return new SchemaIncompatibleError(what, message, err);
+    return new TaskstreamError('SCHEMA_INCOMPATIBLE', `registry refused ${what}: ${message}`, { cause: err });
+  }
+}

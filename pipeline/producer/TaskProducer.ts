@@ -1,0 +1,136 @@
+import type { Logger } from '../logging/logger.js';
+import { rootLogger } from '../logging/logger.js';
+import { RegistryClient } from '../codec/RegistryClient.js';
+import { TaskCodec } from '../codec/TaskCodec.js';
+import { ConfigError } from '../errors.js';
+import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
+import { RecordProducer } from '../kafka/RecordProducer.js';
+import type { OutgoingRecord, RecordPosition } from '../kafka/records.js';
+import { TopicAdmin } from '../kafka/TopicAdmin.js';
+import type { InputOf, TaskDefinition } from '../task/defineTask.js';
+import { defaultTaskId, HEADER } from '../task/headers.js';
+import { taskTopics } from '../task/taskTopics.js';
+import { LingerBatcher } from './LingerBatcher.js';
+
+export interface ProducerOptions {
+  readonly brokers?: readonly string[];
+  readonly registryUrl?: string;
+  readonly logger?: Logger;
+  /** How long a single enqueue waits for others to share its request (default 2 ms). */
+  readonly lingerMs?: number;
+  /** Most tasks in one request (default 1000). */
+  readonly maxBatch?: number;
+  /** Create a task type's topics on first use when missing (default true). */
+  readonly createTopics?: boolean;
+}
+
+export interface EnqueueOptions {
+  /** A stable id (for dedupe across resubmits); default: `<topic>-<partition>-<offset>`. */
+  readonly id?: string;
+  /** Overrides the task type's key function. */
+  readonly key?: string;
+  /** W3C trace context of the caller. */
+  readonly traceparent?: string;
+}
+
+export interface Enqueued {
+  readonly taskId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Validates, encodes and sends tasks; concurrent single enqueues share requests. */
+export class TaskProducer {
+  private readonly records: RecordProducer;
+  private readonly admin: TopicAdmin;
+  private readonly registry: RegistryClient;
+  private readonly codecs = new Map<string, TaskCodec>();
+  private readonly ready = new Map<string, Promise<TaskCodec>>();
+  private readonly batcher: LingerBatcher<OutgoingRecord, RecordPosition>;
+  private readonly createTopics: boolean;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: ProducerOptions = {}) {
+    const lingerMs = options.lingerMs ?? 2;
+    const maxBatch = options.maxBatch ?? 1000;
+    if (!(lingerMs >= 0)) throw new ConfigError(`lingerMs must be 0 or more, got ${lingerMs}`);
+    if (!Number.isInteger(maxBatch) || maxBatch < 1)
+      throw new ConfigError(`maxBatch must be a positive integer, got ${maxBatch}`);
+    const brokers = options.brokers ?? brokersFromEnv();
+    const logger = (options.logger ?? rootLogger()).child({ component: 'producer' });
+    const kafka = createKafka({ brokers, logger });
+    this.records = new RecordProducer(kafka, brokers.join(','));
+    this.admin = new TopicAdmin(kafka, brokers.join(','));
+    this.registry = new RegistryClient({ url: options.registryUrl });
+    this.createTopics = options.createTopics ?? true;
+    this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.send(batch));
+  }
+
+  /** Registers the schema and creates the topics of a task type, once. */
+  private codecFor(task: TaskDefinition): Promise<TaskCodec> {
+    let p = this.ready.get(task.name);
+    if (!p) {
+      const codec = new TaskCodec(task, this.registry);
+      p = (async () => {
+        if (this.createTopics) await this.admin.ensureTopics(taskTopics(task));
+        await codec.prepare();
+        this.codecs.set(task.name, codec);
+        return codec;
+      })();
+      this.ready.set(task.name, p);
+      p.catch(() => this.ready.delete(task.name));
+    }
+    return p;
+  }
+
+  private async record<T extends TaskDefinition>(
+    task: T,
+    payload: InputOf<T>,
+    options: EnqueueOptions,
+  ): Promise<OutgoingRecord> {
+    const codec = this.codecs.get(task.name) ?? (await this.codecFor(task));
+    const value = codec.encode(payload);
+    const key = options.key ?? task.key?.(payload as never) ?? null;
+    // A first attempt needs no headers: the id defaults to topic-partition-offset, the attempt to 1.
+    const headers: Record<string, string> = {};
+    if (options.id !== undefined) headers[HEADER.id] = options.id;
+    if (options.traceparent !== undefined) headers[HEADER.traceparent] = options.traceparent;
+    return { topic: task.topic, key, value, headers };
+  }
+
+  async enqueue<T extends TaskDefinition>(
+    task: T,
+    payload: InputOf<T>,
+    options: EnqueueOptions = {},
+  ): Promise<Enqueued> {
+    const record = await this.record(task, payload, options);
+    return toEnqueued(record, await this.batcher.add(record), options.id);
+  }
+
+  /** Validates every payload before sending any; sends in batches. */
+  async enqueueMany<T extends TaskDefinition>(
+    task: T,
+    payloads: readonly InputOf<T>[],
+    options: EnqueueOptions = {},
+  ): Promise<Enqueued[]> {
+    const records: OutgoingRecord[] = [];
+    for (const p of payloads) records.push(await this.record(task, p, options));
+    const positions = await Promise.all(records.map((r) => this.batcher.add(r)));
+    return positions.map((pos, i) => toEnqueued(records[i] as OutgoingRecord, pos, options.id));
+  }
+
+  /** Sends what is queued, then disconnects. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.batcher.drain();
+      await this.records.close();
+      await this.admin.close();
+    })();
+    return this.closing;
+  }
+}
+
+function toEnqueued(record: OutgoingRecord, pos: RecordPosition, id: string | undefined): Enqueued {
+  return { taskId: id ?? defaultTaskId(record.topic, pos.partition, pos.offset), ...pos };
+}

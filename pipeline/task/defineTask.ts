@@ -1,0 +1,96 @@
+import avro from 'avsc';
+import type { Compatibility } from '../codec/RegistryClient.js';
+import { ConfigError } from '../errors.js';
+import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
+
+export interface RateLimitOptions {
+  /** At most `max` task starts per `perMs` milliseconds. */
+  readonly max: number;
+  readonly perMs: number;
+  /** At most this many running at once under this limit (default: no extra bound). */
+  readonly maxConcurrent?: number;
+  /** Hold the limit across every worker instance through Redis (bottleneck's ioredis datastore). */
+  readonly shared?: boolean;
+}
+
+export interface TaskOptions<S extends AvroRecordSchema> {
+  /** The task type's name: letters, digits, '.', '_' and '-'. */
+  readonly name: string;
+  /** The Avro record schema, declared `as const` (see schemas/). */
+  readonly schema: S;
+  /** Default `tasks.<name>`. */
+  readonly topic?: string;
+  /** Tasks with one key run one at a time, in order. Without a key function, tasks have no order. */
+  readonly key?: (payload: AvroValue<S, 'input'>) => string | undefined;
+  /** Partitions when taskstream creates the topic (default 6). */
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** The registry subject's compatibility level (default BACKWARD). */
+  readonly compatibility?: Compatibility;
+  /** Handlers of this type running at once in one worker process (default 10). */
+  readonly concurrency?: number;
+  readonly rateLimit?: RateLimitOptions;
+  /** The handler's signal aborts after this long (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
+  readonly name: string;
+  readonly topic: string;
+  readonly schema: S;
+  readonly subject: string;
+  readonly avroType: avro.Type;
+  readonly key: ((payload: AvroValue<S, 'input'>) => string | undefined) | undefined;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly compatibility: Compatibility;
+  readonly concurrency: number;
+  readonly rateLimit: RateLimitOptions | undefined;
+  readonly timeoutMs: number;
+}
+
+export type PayloadOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'output'> : never;
+export type InputOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'input'> : never;
+
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+function positiveInt(name: string, field: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1)
+    throw new ConfigError(`task "${name}": ${field} must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** Declares a task type once; producers and workers take the declaration. Options are checked here. */
+export function defineTask<const S extends AvroRecordSchema>(options: TaskOptions<S>): TaskDefinition<S> {
+  const { name } = options;
+  if (!NAME.test(name)) throw new ConfigError(`task name "${name}" may hold only letters, digits, '.', '_' and '-'`);
+  const topic = options.topic ?? `tasks.${name}`;
+  if (!NAME.test(topic)) throw new ConfigError(`task "${name}": topic "${topic}" is not a valid Kafka topic name`);
+  let avroType: avro.Type;
+  try {
+    avroType = avro.Type.forSchema(options.schema as unknown as avro.Schema);
+  } catch (err) {
+    throw new ConfigError(`task "${name}": its Avro schema does not parse: ${(err as Error).message}`);
+  }
+  const rateLimit = options.rateLimit;
+  if (rateLimit) {
+    positiveInt(name, 'rateLimit.max', rateLimit.max, 1);
+    positiveInt(name, 'rateLimit.perMs', rateLimit.perMs, 1);
+    if (rateLimit.maxConcurrent !== undefined) positiveInt(name, 'rateLimit.maxConcurrent', rateLimit.maxConcurrent, 1);
+  }
+  return {
+    name,
+    topic,
+    schema: options.schema,
+    subject: `${topic}-value`,
+    avroType,
+    key: options.key,
+    partitions: positiveInt(name, 'partitions', options.partitions, 6),
+    replicationFactor: positiveInt(name, 'replicationFactor', options.replicationFactor, 1),
+    compatibility: options.compatibility ?? 'BACKWARD',
+    concurrency: positiveInt(name, 'concurrency', options.concurrency, 10),
+    rateLimit,
+    timeoutMs: positiveInt(name, 'timeoutMs', options.timeoutMs, 60_000),
+  };
+}

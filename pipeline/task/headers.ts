@@ -1,0 +1,14 @@
+/**
+ * Header names of task metadata. All are optional on input: a record with none of them (say, written by an
+ * upstream system) is a first attempt whose id is `<topic>-<partition>-<offset>`. Kept short because
+ * kafkajs decodes every header of every record.
+ */
+export const HEADER = {
+  id: 'ts-id',
+  attempt: 'ts-attempt',
+  traceparent: 'traceparent',
+} as const;
+
+export function defaultTaskId(topic: string, partition: number, offset: string): string {
+  return `${topic}-${partition}-${offset}`;
+}

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+import { LocalStack } from '../../ops/stack/LocalStack.js';
+import { SINGLE_NODE, stackPaths } from '../../ops/stack/StackConfig.js';
+import type { Services } from './services.js';
+import { startContainers } from './containers.js';
+
+/**
+ * Picks the real services for the integration tests, in this order: the addresses in KAFKA_BROKERS,
+ * SCHEMA_REGISTRY_URL and REDIS_URL; testcontainers when a Docker engine answers; otherwise the local
+ * stack (`taskstream stack up`), which is left running for the next run.
+ */
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
+  if (KAFKA_BROKERS && SCHEMA_REGISTRY_URL && REDIS_URL) {
+    provide(project, {
+      kafkaBrokers: KAFKA_BROKERS,
+      registryUrl: SCHEMA_REGISTRY_URL,
+      redisUrl: REDIS_URL,
+      source: 'env',
+    });
+    return undefined;
+  }
+  if (dockerAnswers()) {
+    const started = await startContainers();
+    provide(project, { ...started.services, source: 'testcontainers' });
+    return started.stop;
+  }
+  const stack = new LocalStack(stackPaths(), SINGLE_NODE);
+  await stack.up({ report: (line) => process.stdout.write(`[stack] ${line}\n`) });
+  provide(project, {
+    kafkaBrokers: stack.bootstrap,
+    registryUrl: stack.registry.url,
+    redisUrl: stack.redisUrl,
+    source: 'local',
+  });
+  return undefined;
+}
+
+function provide(project: TestProject, services: Services): void {
+  project.provide('services', services);
+}
+
+function dockerAnswers(): boolean {
+  const socket = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+  if (!process.env.DOCKER_HOST && !fs.existsSync(socket)) return false;
+  const res = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000, encoding: 'utf8' });
+  return res.status === 0 && res.stdout.trim().length > 0;
+}

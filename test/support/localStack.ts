@@ -1,0 +1,14 @@
+import { LocalStack } from '../../ops/stack/LocalStack.js';
+import { SINGLE_NODE, THREE_NODES, stackPaths } from '../../ops/stack/StackConfig.js';
+import { services } from './services.js';
+
+/** Fault tests stop and start processes, which only the local stack lets them do. */
+export const ownsProcesses = (): boolean => services().source === 'local';
+
+export function singleNodeStack(): LocalStack {
+  return new LocalStack(stackPaths(), SINGLE_NODE);
+}
+
+export function threeNodeStack(): LocalStack {
+  return new LocalStack(stackPaths(), THREE_NODES);
+}

@@ -1,0 +1,59 @@
+import { Kafka, logLevel, type EachMessagePayload } from 'kafkajs';
+import { brokers } from './services.js';
+import { onCleanup, uniqueName } from './resources.js';
+import { waitFor } from './waitFor.js';
+
+/**
+ * An independent observer: a plain kafkajs consumer that reads a topic from the start, outside taskstream's
+ * own runtime, so tests check what is really on the wire.
+ */
+export interface SeenRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+export function rawKafka(brokerList: string[] = brokers()): Kafka {
+  return new Kafka({ clientId: 'test-observer', brokers: brokerList, logLevel: logLevel.NOTHING });
+}
+
+export interface TopicReader {
+  readonly records: SeenRecord[];
+  /** Resolves once at least `count` records have arrived. */
+  until(count: number): Promise<SeenRecord[]>;
+}
+
+/** Starts reading from the beginning now; records arrive in `records` as they come. */
+export async function startReading(topic: string, brokerList?: string[]): Promise<TopicReader> {
+  const consumer = rawKafka(brokerList).consumer({ groupId: uniqueName('observer') });
+  onCleanup(() => consumer.disconnect());
+  const records: SeenRecord[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }: EachMessagePayload) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      records.push({
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        value: message.value,
+        headers,
+      });
+    },
+  });
+  return {
+    records,
+    until: async (count) => {
+      await waitFor(`${count} records on ${topic} (have ${records.length})`, () => records.length >= count);
+      return records;
+    },
+  };
+}
+
+export async function readTopic(topic: string, count: number, brokerList?: string[]): Promise<SeenRecord[]> {
+  return (await startReading(topic, brokerList)).until(count);
+}

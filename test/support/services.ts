@@ -1,0 +1,24 @@
+import { inject } from 'vitest';
+
+/** Where the real services of this test run are, as the global setup chose them. */
+export interface Services {
+  readonly kafkaBrokers: string;
+  readonly registryUrl: string;
+  readonly redisUrl: string;
+  /** 'local' when the local stack (ours, controllable for fault tests) serves them. */
+  readonly source: 'env' | 'testcontainers' | 'local';
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    services: Services;
+  }
+}
+
+export function services(): Services {
+  return inject('services');
+}
+
+export function brokers(): string[] {
+  return services().kafkaBrokers.split(',');
+}

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { TaskstreamError } from '../../pipeline/errors.js';
 import { registerStackCommand } from './commands/stack.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { UsageError } from './UsageError.js';
 
 /** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
@@ -12,6 +13,7 @@ const program = new Command('taskstream')
 
 registerStackCommand(program);
 registerDemoCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import type { Compatibility } from '../codec/RegistryClient.js';
 import { ConfigError } from '../errors.js';
+import { retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/RetryPolicy.js';
 import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
 
 export interface RateLimitOptions {
@@ -30,8 +31,10 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   /** Handlers of this type running at once in one worker process (default 10). */
   readonly concurrency?: number;
   readonly rateLimit?: RateLimitOptions;
-  /** The handler's signal aborts after this long (default 60 s). */
+  /** The handler's signal aborts after this long, and the attempt counts as failed (default 60 s). */
   readonly timeoutMs?: number;
+  /** Attempts and backoff; a failed task waits, holding back later tasks of its key, then runs again. */
+  readonly retry?: RetryOptions;
 }
 
 export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
@@ -47,6 +50,7 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly concurrency: number;
   readonly rateLimit: RateLimitOptions | undefined;
   readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
 }
 
 export type PayloadOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'output'> : never;
@@ -92,5 +96,6 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
     concurrency: positiveInt(name, 'concurrency', options.concurrency, 10),
     rateLimit,
     timeoutMs: positiveInt(name, 'timeoutMs', options.timeoutMs, 60_000),
+    retry: retryPolicy(options.retry, `task "${name}": retry`),
   };
 }

@@ -1,7 +1,12 @@
 import type { TopicSpec } from '../kafka/TopicAdmin.js';
+import { dlqTopicOf } from '../retry/DeadLetterWriter.js';
 import type { TaskDefinition } from './defineTask.js';
 
-/** The topics a task type needs. Retry tiers and the DLQ join this list with failure handling. */
+/** The topics a task type needs: its own and its dead-letter topic (same partitions, so keys stay together). */
 export function taskTopics(task: TaskDefinition): TopicSpec[] {
-  return [{ topic: task.topic, partitions: task.partitions, replicationFactor: task.replicationFactor }];
+  const spec = { partitions: task.partitions, replicationFactor: task.replicationFactor };
+  return [
+    { topic: task.topic, ...spec },
+    { topic: dlqTopicOf(task.topic), ...spec },
+  ];
 }

@@ -1,0 +1,150 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { ServiceUnavailableError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { IncomingRecord } from './records.js';
+
+export interface PartitionRef {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface GroupConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group with no committed offset starts (default earliest: a task is never skipped). */
+  readonly fromBeginning?: boolean;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly maxBytesPerPartition?: number;
+  readonly maxWaitTimeMs?: number;
+}
+
+export interface GroupListener {
+  /**
+   * Records of one partition, in offset order. Returns how many it took (a prefix); the rest are fetched
+   * again after the partition is resumed. Must not throw and must return quickly: the work runs elsewhere.
+   */
+  onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number;
+  /** The group is about to rejoin: assignments may change. */
+  onRebalancing(): void;
+  /** The assignment of the new generation. */
+  onAssigned(assignment: readonly PartitionRef[]): void;
+  /** The client stopped; `restarting` tells whether kafkajs will restart it. */
+  onCrash(err: Error, restarting: boolean): void;
+}
+
+/**
+ * Group membership and fetching, decoupled from processing. kafkajs hands us batches; we take what fits,
+ * resolve exactly those offsets (so the next fetch continues after them) and never let kafkajs commit:
+ * commits are ours, of completed work only. Because handlers never run inside kafkajs's loop, a long handler
+ * cannot stop heartbeats (kafkajs #1083, #447).
+ */
+export class GroupConsumer {
+  private readonly consumer: Consumer;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly address: string,
+    private readonly options: GroupConsumerOptions,
+    private readonly log: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      // kafkajs waits this long even when lagging (#1365); small keeps latency low at little cost.
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(listener: GroupListener): Promise<void> {
+    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
+    this.consumer.on(REBALANCING, () => listener.onRebalancing());
+    this.consumer.on(GROUP_JOIN, (e) => {
+      const assignment: PartitionRef[] = [];
+      for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+        for (const partition of partitions) assignment.push({ topic, partition });
+      }
+      listener.onAssigned(assignment);
+    });
+    this.consumer.on(CRASH, (e) => listener.onCrash(e.payload.error, e.payload.restart));
+    try {
+      await this.consumer.connect();
+      this.connected = true;
+      await this.consumer.subscribe({
+        topics: [...this.options.topics],
+        fromBeginning: this.options.fromBeginning ?? true,
+      });
+    } catch (err) {
+      throw new ServiceUnavailableError('Kafka', this.address, err);
+    }
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async (payload) => this.deliver(payload, listener),
+    });
+  }
+
+  private async deliver(
+    { batch, resolveOffset, isRunning, isStale }: EachBatchPayload,
+    listener: GroupListener,
+  ): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    const records = batch.messages.map((m) => toRecord(topic, partition, m));
+    let taken = 0;
+    try {
+      taken = listener.onRecords({ topic, partition }, records);
+    } catch (err) {
+      // A listener bug must not reach kafkajs, which would crash the consumer.
+      this.log.error({ err, topic, partition }, 'record listener threw; the batch will be fetched again');
+    }
+    if (taken > 0) resolveOffset((records[taken - 1] as IncomingRecord).offset);
+  }
+
+  pause(tp: PartitionRef): void {
+    this.consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
+  }
+
+  resume(tp: PartitionRef): void {
+    this.consumer.resume([{ topic: tp.topic, partitions: [tp.partition] }]);
+  }
+
+  /** The next fetch of this partition starts at `offset` (nothing is committed). */
+  seek(tp: PartitionRef, offset: string): void {
+    this.consumer.seek({ topic: tp.topic, partition: tp.partition, offset });
+  }
+
+  /** Commits `offset` (the next offset to read) for each partition. */
+  async commit(offsets: readonly (PartitionRef & { offset: string })[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(
+      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+    );
+  }
+
+  /** Stops fetching and leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.consumer.disconnect();
+  }
+}
+
+function toRecord(topic: string, partition: number, m: KafkaMessage): IncomingRecord {
+  let headers: Record<string, string> = EMPTY;
+  if (m.headers) {
+    for (const [k, v] of Object.entries(m.headers)) {
+      if (v === undefined) continue;
+      if (headers === EMPTY) headers = {};
+      headers[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
+    }
+  }
+  return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
+}
+
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;

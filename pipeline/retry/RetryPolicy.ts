@@ -1,0 +1,66 @@
+import { ConfigError, DecodeError, RegistryUnavailableError, isRetriable } from '../errors.js';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 3). */
+  readonly maxAttempts?: number;
+  /** Backoff before the second attempt; doubles each time, with full jitter (default 1 s). */
+  readonly minDelayMs?: number;
+  /** Cap of the backoff (default 5 min). */
+  readonly maxDelayMs?: number;
+}
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export function retryPolicy(options: RetryOptions = {}, where = 'retry'): RetryPolicy {
+  const policy = {
+    maxAttempts: options.maxAttempts ?? 3,
+    minDelayMs: options.minDelayMs ?? 1000,
+    maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+  };
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
+    throw new ConfigError(`${where}.maxAttempts must be an integer of 1 or more, got ${policy.maxAttempts}`);
+  }
+  if (!(policy.minDelayMs >= 0) || !(policy.maxDelayMs >= policy.minDelayMs)) {
+    throw new ConfigError(
+      `${where}: need 0 <= minDelayMs <= maxDelayMs, got ${policy.minDelayMs} and ${policy.maxDelayMs}`,
+    );
+  }
+  return policy;
+}
+
+export type FailureAction =
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly consumesAttempt: boolean }
+  | { readonly kind: 'dead-letter' };
+
+/** Exponential backoff with full jitter: uniform in [0, min(max, min * 2^(attempt-1))], at least 1 ms. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.max(1, Math.round(random() * ceiling));
+}
+
+/**
+ * The retry decision as a table (tested as such):
+ * | failure                                   | action                                       |
+ * | registry unreachable                      | retry, attempt not counted, never dead-letter |
+ * | bytes that do not decode                  | dead-letter at once                          |
+ * | retriable: false (UnrecoverableError, …)  | dead-letter at once                          |
+ * | anything else, attempts left              | retry after backoff                          |
+ * | anything else, attempts used up           | dead-letter                                  |
+ */
+export function decideFailure(
+  err: unknown,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): FailureAction {
+  if (err instanceof RegistryUnavailableError) {
+    return { kind: 'retry', delayMs: backoffMs(policy, Math.min(attempt, 6), random), consumesAttempt: false };
+  }
+  if (err instanceof DecodeError || !isRetriable(err)) return { kind: 'dead-letter' };
+  if (attempt >= policy.maxAttempts) return { kind: 'dead-letter' };
+  return { kind: 'retry', delayMs: backoffMs(policy, attempt, random), consumesAttempt: true };
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import { RegistryClient } from '../codec/RegistryClient.js';
+import { TaskCodec } from '../codec/TaskCodec.js';
+import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
+import { GroupConsumer } from '../kafka/GroupConsumer.js';
+import { RecordProducer } from '../kafka/RecordProducer.js';
+import { TopicAdmin } from '../kafka/TopicAdmin.js';
+import { rootLogger, type Logger } from '../logging/logger.js';
+import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
+import { DeadLetterWriter } from '../retry/DeadLetterWriter.js';
+import { taskTopics } from '../task/taskTopics.js';
+import { JobExecutor } from './JobExecutor.js';
+import { ProcessBudget } from './ProcessBudget.js';
+import type { HandlerBinding } from './TaskContext.js';
+import { TaskTypeRunner } from './TaskTypeRunner.js';
+import { WorkerEventEmitter } from './WorkerEvents.js';
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './WorkerOptions.js';
+
+export interface WorkerStats {
+  readonly held: number;
+  readonly peakHeld: number;
+  readonly running: number;
+  readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
+}
+
+/**
+ * A worker process: one consumer group per task type it serves, one memory bound and one concurrency
+ * limit across them. `start()` joins the groups; `close()` drains and leaves (idempotent).
+ */
+export class Worker extends WorkerEventEmitter {
+  readonly id = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  private readonly options: ResolvedWorkerOptions;
+  private readonly log: Logger;
+  private readonly budget: ProcessBudget;
+  private readonly brokers: string[];
+  private readonly kafka;
+  private readonly producer: RecordProducer;
+  private readonly registry: RegistryClient;
+  private readonly runners: TaskTypeRunner[] = [];
+  private readonly limiters: TaskRateLimiter[] = [];
+  private readonly heartbeats = new Map<string, number>();
+  private redis: Redis | undefined;
+  private started: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: WorkerOptions) {
+    super();
+    this.options = resolveWorkerOptions(options);
+    this.log = (options.logger ?? rootLogger()).child({ component: 'worker', workerId: this.id });
+    this.budget = new ProcessBudget(this.options.maxHeldTasks, this.options.concurrency);
+    this.brokers = options.brokers ? [...options.brokers] : brokersFromEnv();
+    this.kafka = createKafka({ brokers: this.brokers, logger: this.log, clientId: `taskstream-worker-${this.id}` });
+    this.producer = new RecordProducer(this.kafka, this.brokers.join(','));
+    this.registry = new RegistryClient({ url: options.registryUrl });
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.startOnce();
+    return this.started;
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.options.createTopics) {
+      const admin = new TopicAdmin(this.kafka, this.brokers.join(','));
+      try {
+        await admin.ensureTopics(this.options.handlers.flatMap((h) => taskTopics(h.task)));
+      } finally {
+        await admin.close();
+      }
+    }
+    await this.producer.connect();
+    const deadLetters = new DeadLetterWriter(this.producer, this.id);
+    for (const binding of this.options.handlers) this.runners.push(this.runnerFor(binding, deadLetters));
+    await Promise.all(this.runners.map((r) => r.start()));
+    this.log.info({ types: this.runners.map((r) => r.task.name) }, 'worker started');
+  }
+
+  private runnerFor(binding: HandlerBinding, deadLetters: DeadLetterWriter): TaskTypeRunner {
+    const { task } = binding;
+    const log = this.log.child({ type: task.name });
+    const consumer = new GroupConsumer(
+      this.kafka,
+      this.brokers.join(','),
+      {
+        groupId: `${this.options.groupPrefix}.${task.name}`,
+        topics: [task.topic],
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      },
+      log,
+    );
+    const runner = new TaskTypeRunner(
+      task,
+      consumer,
+      this.budget,
+      { maxHeldPerPartition: this.options.maxHeldPerPartition, commitIntervalMs: this.options.commitIntervalMs },
+      this,
+      log,
+    );
+    let limiter: TaskRateLimiter | undefined;
+    if (task.rateLimit) {
+      limiter = new TaskRateLimiter(
+        task.name,
+        task.rateLimit,
+        task.rateLimit.shared ? this.redisClient().duplicate() : undefined,
+      );
+      this.limiters.push(limiter);
+    }
+    runner.executor = new JobExecutor(
+      task,
+      binding.handler as never,
+      new TaskCodec(task, this.registry),
+      limiter,
+      deadLetters,
+      log,
+      (job) => {
+        if (this.listens('task:started')) this.emit('task:started', runner.eventBase(job));
+      },
+      (job) => this.heartbeats.set(job.taskId, Date.now()),
+    );
+    return runner;
+  }
+
+  private redisClient(): Redis {
+    this.redis ??= new Redis(this.options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: 3,
+      lazyConnect: false,
+    });
+    return this.redis;
+  }
+
+  stats(): WorkerStats {
+    const byType: Record<string, { held: number; running: number }> = {};
+    for (const r of this.runners) byType[r.task.name] = { held: r.held, running: r.inFlight };
+    return { held: this.budget.held, peakHeld: this.budget.peakHeld, running: this.budget.running, byType };
+  }
+
+  /** When a running task last called ctx.heartbeat() (ms since epoch). */
+  lastHeartbeat(taskId: string): number | undefined {
+    return this.heartbeats.get(taskId);
+  }
+
+  /** Drains and leaves the groups; every step runs even if one before it failed. Returns the same promise twice. */
+  close(deadlineMs = this.options.shutdownDeadlineMs): Promise<void> {
+    this.closing ??= (async () => {
+      await this.started?.catch(() => undefined);
+      const results = await Promise.allSettled(this.runners.map((r) => r.stop(deadlineMs)));
+      const more = await Promise.allSettled([
+        ...this.limiters.map((l) => l.close()),
+        this.producer.close(),
+        this.redis ? this.redis.quit() : Promise.resolve(),
+      ]);
+      for (const r of [...results, ...more]) {
+        if (r.status === 'rejected') this.log.error({ err: r.reason }, 'error while closing');
+      }
+      this.log.info('worker stopped');
+    })();
+    return this.closing;
+  }
+}

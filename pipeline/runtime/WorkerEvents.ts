@@ -1,0 +1,47 @@
+import { EventEmitter } from 'node:events';
+
+export interface TaskEventBase {
+  readonly type: string;
+  readonly taskId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly attempt: number;
+  readonly key: string | null;
+}
+
+/** Typed lifecycle events, separate from logs: what tests, metrics and dashboards listen to. */
+export interface WorkerEvents {
+  'task:started': TaskEventBase;
+  'task:completed': TaskEventBase & { readonly durationMs: number };
+  'task:retrying': TaskEventBase & { readonly error: Error; readonly delayMs: number };
+  'task:dead-lettered': TaskEventBase & { readonly error: Error };
+  'partitions:assigned': { readonly type: string; readonly partitions: readonly number[] };
+  'partitions:revoked': { readonly type: string; readonly partitions: readonly number[] };
+  /** An infrastructure error; `restarting` says whether the runtime recovers by itself. */
+  error: { readonly error: Error; readonly restarting: boolean };
+}
+
+export class WorkerEventEmitter {
+  private readonly emitter = new EventEmitter();
+
+  on<E extends keyof WorkerEvents>(event: E, listener: (payload: WorkerEvents[E]) => void): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  off<E extends keyof WorkerEvents>(event: E, listener: (payload: WorkerEvents[E]) => void): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  emit<E extends keyof WorkerEvents>(event: E, payload: WorkerEvents[E]): void {
+    // 'error' with no listener would throw in EventEmitter; ours are reported to the log instead.
+    if (event === 'error' && this.emitter.listenerCount('error') === 0) return;
+    this.emitter.emit(event, payload);
+  }
+
+  listens(event: keyof WorkerEvents): boolean {
+    return this.emitter.listenerCount(event) > 0;
+  }
+}

@@ -1,0 +1,75 @@
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { HandlerBinding } from './TaskContext.js';
+
+export interface WorkerOptions {
+  /** The task types this worker serves, each with its handler (see `handle`). */
+  readonly handlers: readonly HandlerBinding[];
+  /** Consumer groups are `<groupPrefix>.<task name>` (default `taskstream`). */
+  readonly groupPrefix?: string;
+  /** Handlers running at once in this process, across task types (default 100). */
+  readonly concurrency?: number;
+  /** Tasks held in memory (buffered + running) by this process; past it partitions pause (default 10,000). */
+  readonly maxHeldTasks?: number;
+  /** Tasks held per partition (default 1,000). */
+  readonly maxHeldPerPartition?: number;
+  /** On close, how long in-flight handlers may run before their signal aborts (default 30 s). */
+  readonly shutdownDeadlineMs?: number;
+  /** How often completed offsets are committed (default 500 ms). */
+  readonly commitIntervalMs?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly brokers?: readonly string[];
+  readonly registryUrl?: string;
+  /** Needed only for shared rate limits; default REDIS_URL, else redis://127.0.0.1:6379. */
+  readonly redisUrl?: string;
+  readonly logger?: Logger;
+  /** Create missing topics of the task types on start (default true). */
+  readonly createTopics?: boolean;
+}
+
+export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, 'brokers' | 'registryUrl' | 'redisUrl' | 'logger'>> &
+  Pick<WorkerOptions, 'brokers' | 'registryUrl' | 'redisUrl' | 'logger'>;
+
+function positiveInt(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`worker: ${field} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Defaults in one place, checked once at construction. */
+export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  if (!options.handlers || options.handlers.length === 0) {
+    throw new ConfigError(
+      'worker: give at least one handler, e.g. handlers: [handle(sendEmail, async (email, ctx) => …)]',
+    );
+  }
+  const names = new Set<string>();
+  for (const h of options.handlers) {
+    if (names.has(h.task.name)) throw new ConfigError(`worker: task "${h.task.name}" has two handlers; give one`);
+    names.add(h.task.name);
+  }
+  const resolved = {
+    ...options,
+    groupPrefix: options.groupPrefix ?? 'taskstream',
+    concurrency: positiveInt('concurrency', options.concurrency ?? 100),
+    maxHeldTasks: positiveInt('maxHeldTasks', options.maxHeldTasks ?? 10_000),
+    maxHeldPerPartition: positiveInt('maxHeldPerPartition', options.maxHeldPerPartition ?? 1_000),
+    shutdownDeadlineMs: positiveInt('shutdownDeadlineMs', options.shutdownDeadlineMs ?? 30_000),
+    commitIntervalMs: positiveInt('commitIntervalMs', options.commitIntervalMs ?? 500),
+    sessionTimeoutMs: positiveInt('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000),
+    heartbeatIntervalMs: positiveInt('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3_000),
+    createTopics: options.createTopics ?? true,
+  };
+  if (resolved.maxHeldPerPartition > resolved.maxHeldTasks) {
+    throw new ConfigError(
+      `worker: maxHeldPerPartition (${resolved.maxHeldPerPartition}) cannot exceed maxHeldTasks (${resolved.maxHeldTasks})`,
+    );
+  }
+  if (resolved.heartbeatIntervalMs * 3 > resolved.sessionTimeoutMs) {
+    throw new ConfigError(
+      `worker: heartbeatIntervalMs (${resolved.heartbeatIntervalMs}) should be at most a third of sessionTimeoutMs (${resolved.sessionTimeoutMs})`,
+    );
+  }
+  return resolved;
+}

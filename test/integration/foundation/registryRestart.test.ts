@@ -4,11 +4,11 @@ import { RegistryClient } from '../../../pipeline/codec/RegistryClient.js';
 import { TaskCodec } from '../../../pipeline/codec/TaskCodec.js';
 import { TaskProducer } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
-import { ownsProcesses, singleNodeStack } from '../../support/localStack.js';
+import { ownsRegistry, singleNodeStack } from '../../support/localStack.js';
 import { readTopic } from '../../support/readTopic.js';
 import { using } from '../../support/resources.js';
 
-describe.runIf(ownsProcesses())('registry restart (needs the local stack)', () => {
+describe.runIf(ownsRegistry())("registry restart (needs a registry started by this checkout's stack)", () => {
   it('decodes a record written before the restart with the same schema id', async () => {
     const task = noteTask();
     const producer = await using(new TaskProducer());

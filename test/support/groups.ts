@@ -1,0 +1,19 @@
+import { rawKafka } from './readTopic.js';
+import { onCleanup } from './resources.js';
+
+/** The group's committed offset per partition (-1 when none), read with a plain admin client. */
+export async function committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const admin = rawKafka().admin();
+  await admin.connect();
+  onCleanup(() => admin.disconnect());
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((entry?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+}
+
+export async function endOffsets(topic: string): Promise<Map<number, bigint>> {
+  const admin = rawKafka().admin();
+  await admin.connect();
+  onCleanup(() => admin.disconnect());
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
+}

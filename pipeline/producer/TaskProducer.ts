@@ -45,8 +45,9 @@ export class TaskProducer {
   private readonly records: RecordProducer;
   private readonly admin: TopicAdmin;
   private readonly registry: RegistryClient;
-  private readonly codecs = new Map<string, TaskCodec>();
-  private readonly ready = new Map<string, Promise<TaskCodec>>();
+  // Keyed by the declaration itself: two declarations of one name (say, two schema versions) stay apart.
+  private readonly codecs = new Map<TaskDefinition, TaskCodec>();
+  private readonly ready = new Map<TaskDefinition, Promise<TaskCodec>>();
   private readonly batcher: LingerBatcher<OutgoingRecord, RecordPosition>;
   private readonly createTopics: boolean;
   private closing: Promise<void> | undefined;
@@ -69,17 +70,17 @@ export class TaskProducer {
 
   /** Registers the schema and creates the topics of a task type, once. */
   private codecFor(task: TaskDefinition): Promise<TaskCodec> {
-    let p = this.ready.get(task.name);
+    let p = this.ready.get(task);
     if (!p) {
       const codec = new TaskCodec(task, this.registry);
       p = (async () => {
         if (this.createTopics) await this.admin.ensureTopics(taskTopics(task));
         await codec.prepare();
-        this.codecs.set(task.name, codec);
+        this.codecs.set(task, codec);
         return codec;
       })();
-      this.ready.set(task.name, p);
-      p.catch(() => this.ready.delete(task.name));
+      this.ready.set(task, p);
+      p.catch(() => this.ready.delete(task));
     }
     return p;
   }
@@ -89,7 +90,7 @@ export class TaskProducer {
     payload: InputOf<T>,
     options: EnqueueOptions,
   ): Promise<OutgoingRecord> {
-    const codec = this.codecs.get(task.name) ?? (await this.codecFor(task));
+    const codec = this.codecs.get(task) ?? (await this.codecFor(task));
     const value = codec.encode(payload);
     const key = options.key ?? task.key?.(payload as never) ?? null;
     // A first attempt needs no headers: the id defaults to topic-partition-offset, the attempt to 1.

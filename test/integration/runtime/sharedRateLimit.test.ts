@@ -1,0 +1,56 @@
+// Guarantee: a shared rate limit holds across worker instances through Redis.
+import { describe, expect, it } from 'vitest';
+import { handle, TaskProducer } from '../../../pipeline/index.js';
+import { noteTask } from '../../support/fixtures/taskTypes.js';
+import { uniqueName, using } from '../../support/resources.js';
+import { waitFor } from '../../support/waitFor.js';
+import { startWorker } from '../../support/workers.js';
+
+/** The most starts inside any window of `windowMs`. */
+function busiestWindow(starts: number[], windowMs: number): number {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[i] as number) - (sorted[j] as number) >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+describe('shared rate limit', () => {
+  it('keeps two instances together within max starts per interval', async () => {
+    const max = 10;
+    const perMs = 1000;
+    const task = noteTask({ partitions: 4, concurrency: 20, rateLimit: { max, perMs, shared: true } });
+    const producer = await using(new TaskProducer());
+    const total = 60;
+    await producer.enqueueMany(
+      task,
+      Array.from({ length: total }, (_, i) => ({ id: `t${i}`, key: `k${i}`, seq: i })),
+    );
+    const starts: { at: number; worker: number }[] = [];
+    const groupPrefix = uniqueName('g');
+    for (const n of [1, 2]) {
+      await startWorker({
+        groupPrefix,
+        handlers: [handle(task, () => void starts.push({ at: Date.now(), worker: n }))],
+      });
+    }
+    await waitFor('every task started', () => starts.length >= total, { timeoutMs: 60_000 });
+
+    expect(new Set(starts.map((s) => s.worker)).size).toBe(2);
+    // Tolerance: the Redis reservoir refills on bottleneck's heartbeat, so one window may straddle two refills.
+    expect(
+      busiestWindow(
+        starts.map((s) => s.at),
+        perMs,
+      ),
+    ).toBeLessThanOrEqual(2 * max);
+    expect(
+      busiestWindow(
+        starts.map((s) => s.at),
+        3 * perMs,
+      ),
+    ).toBeLessThanOrEqual(4 * max);
+  });
+});

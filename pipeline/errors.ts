@@ -9,7 +9,6 @@ export type ErrorCode =
   | 'DECODE_FAILED'
   | 'SCHEMA_INCOMPATIBLE'
   | 'REGISTRY_UNAVAILABLE'
-  | 'HANDLER_FAILED'
   | 'HANDLER_TIMEOUT'
   | 'UNRECOVERABLE'
   | 'LOCK_BUSY'
@@ -92,13 +91,6 @@ export class UnrecoverableError extends TaskstreamError {
   }
 }
 
-/** What the runtime records when a handler threw: the thrown value normalised, with the original as cause. */
-export class HandlerError extends TaskstreamError {
-  constructor(message: string, retriable: boolean, cause: unknown) {
-    super('HANDLER_FAILED', message, { retriable, cause });
-  }
-}
-
 export class HandlerTimeoutError extends TaskstreamError {
   constructor(readonly timeoutMs: number) {
     super('HANDLER_TIMEOUT', `handler did not finish within ${timeoutMs} ms`, { retriable: true });
@@ -114,26 +106,31 @@ export class StackError extends TaskstreamError {
 /** Never throws, whatever it is given. Errors from elsewhere count as retriable unless they say otherwise. */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof TaskstreamError) return err.retriable;
-  if (typeof err === 'object' && err !== null && 'retriable' in err) {
-    return (err as { retriable: unknown }).retriable !== false;
+  try {
+    if (typeof err === 'object' && err !== null && 'retriable' in err) {
+      return (err as { retriable: unknown }).retriable !== false;
+    }
+  } catch {
+    /* a throwing getter says nothing either way */
   }
   return true;
 }
 
 /**
  * Turns any thrown value (a string, undefined, null, a plain object) into an Error with a non-empty message,
- * keeping the original as `cause` (graphile-worker's coerceError).
+ * keeping the original as `cause` (graphile-worker's coerceError) and its retry decision.
  */
 export function toError(thrown: unknown): Error {
-  if (thrown instanceof Error) {
-    if (thrown.message) return thrown;
-    const named = new Error(`${thrown.name || 'Error'} with an empty message`, { cause: thrown });
-    named.name = thrown.name || 'Error';
-    return named;
-  }
-  const described = describe(thrown);
-  const err = new Error(`non-Error thrown: ${described}`, { cause: thrown });
-  err.name = 'NonErrorThrown';
+  if (thrown instanceof Error && thrown.message) return thrown;
+  const message =
+    thrown instanceof Error
+      ? `${thrown.name || 'Error'} with an empty message`
+      : `non-Error thrown: ${describe(thrown)}`;
+  const err = new Error(message, { cause: thrown }) as Error & { retriable?: boolean; code?: unknown };
+  err.name = thrown instanceof Error ? thrown.name || 'Error' : 'NonErrorThrown';
+  // A wrapper must not turn "do not retry" into "retry".
+  if (!isRetriable(thrown)) err.retriable = false;
+  if (thrown instanceof TaskstreamError) err.code = thrown.code;
   return err;
 }
 
@@ -147,5 +144,9 @@ function describe(value: unknown): string {
   } catch {
     /* circular: fall through */
   }
-  return String(value);
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

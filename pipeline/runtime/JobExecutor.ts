@@ -6,16 +6,26 @@ import type { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
 import type { DeadLetterWriter } from '../retry/DeadLetterWriter.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
 import type { TaskDefinition } from '../task/defineTask.js';
+import type { Attempt, AttemptOutcome } from './Attempt.js';
 import type { Job } from './PartitionWork.js';
-import { runHandler } from './runHandler.js';
-import type { TaskContext, TaskHandler } from './TaskContext.js';
+import type { TaskHandler } from './TaskContext.js';
 
 export type JobResult =
   | { readonly kind: 'completed' }
   | { readonly kind: 'retry'; readonly error: Error; readonly delayMs: number; readonly consumesAttempt: boolean }
   | { readonly kind: 'dead-lettered'; readonly error: Error };
 
-/** One attempt of one task: decode, rate limit, handler, and what the failure policy says to do next. */
+const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
+
+export interface ExecutorHooks {
+  onStart(job: Job): void;
+}
+
+/**
+ * One attempt of one task: decode, rate limit, handler, and what the failure policy says to do next.
+ * Synchronous all the way when it can be (decoded schema cached, no rate limit, a handler that returns no
+ * promise): the no-op path allocates no promise.
+ */
 export class JobExecutor {
   constructor(
     private readonly task: TaskDefinition,
@@ -24,67 +34,51 @@ export class JobExecutor {
     private readonly limiter: TaskRateLimiter | undefined,
     private readonly deadLetters: DeadLetterWriter,
     private readonly log: Logger,
-    private readonly onStart: (job: Job) => void,
-    private readonly onHeartbeat: (job: Job) => void,
+    private readonly hooks: ExecutorHooks,
   ) {}
 
-  async execute(job: Job): Promise<JobResult> {
-    let error: Error;
-    try {
-      job.payload ??= await this.decode(job);
-      const outcome = await (this.limiter ? this.limiter.run(() => this.attempt(job)) : this.attempt(job));
-      if (outcome.ok) return { kind: 'completed' };
-      error = outcome.error;
-    } catch (err) {
-      error = toError(err);
+  execute(job: Job, attempt: Attempt): JobResult | Promise<JobResult> {
+    if (job.payload === undefined) {
+      let decoded: unknown;
+      try {
+        decoded = this.codec.decodeCached(job.record.value);
+      } catch (err) {
+        return this.onFailure(job, toError(err));
+      }
+      if (decoded === NOT_CACHED) return this.decodeThenRun(job, attempt);
+      job.payload = decoded;
     }
-    return this.onFailure(job, error);
+    const outcome = this.limiter ? this.limiter.run(async () => this.invoke(job, attempt)) : this.invoke(job, attempt);
+    return outcome instanceof Promise ? outcome.then((o) => this.toResult(job, o)) : this.toResult(job, outcome);
   }
 
-  private async decode(job: Job): Promise<unknown> {
-    const cached = this.codec.decodeCached(job.record.value);
-    return cached === NOT_CACHED ? this.codec.decode(job.record.value) : cached;
+  private async decodeThenRun(job: Job, attempt: Attempt): Promise<JobResult> {
+    try {
+      job.payload = await this.codec.decode(job.record.value);
+    } catch (err) {
+      return this.onFailure(job, toError(err));
+    }
+    return this.execute(job, attempt);
   }
 
-  private attempt(job: Job): ReturnType<typeof runHandler> {
-    this.onStart(job);
-    return runHandler(
-      (signal) => this.handler(job.payload as never, this.context(job, signal)),
-      this.task.timeoutMs,
-      job.part.abort.signal,
-    );
+  private invoke(job: Job, attempt: Attempt): AttemptOutcome | Promise<AttemptOutcome> {
+    this.hooks.onStart(job);
+    return attempt.run((ctx) => this.handler(job.payload as never, ctx));
   }
 
-  private context(job: Job, signal: AbortSignal): TaskContext {
-    const { record } = job;
-    const onHeartbeat = this.onHeartbeat;
-    const log = this.log;
-    return {
-      taskId: job.taskId,
-      attempt: job.attempt,
-      key: job.key,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      signal,
-      heartbeat: () => onHeartbeat(job),
-      // Built only when a handler logs: a child logger per task would cost on the hot path.
-      get log() {
-        return log.child({
-          taskId: job.taskId,
-          partition: record.partition,
-          offset: record.offset,
-          attempt: job.attempt,
-        });
-      },
-    };
+  private toResult(job: Job, outcome: AttemptOutcome): JobResult | Promise<JobResult> {
+    return outcome.ok ? COMPLETED : this.onFailure(job, outcome.error);
   }
 
-  private async onFailure(job: Job, error: Error): Promise<JobResult> {
+  private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
     const action = decideFailure(error, job.attempt, this.task.retry);
     if (action.kind === 'retry') {
       return { kind: 'retry', error, delayMs: action.delayMs, consumesAttempt: action.consumesAttempt };
     }
+    return this.deadLetter(job, error);
+  }
+
+  private async deadLetter(job: Job, error: Error): Promise<JobResult> {
     try {
       await this.deadLetters.write({ record: job.record, taskId: job.taskId, attempts: job.attempt, error });
       return { kind: 'dead-lettered', error };

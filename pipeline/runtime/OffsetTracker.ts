@@ -3,52 +3,59 @@
  * but a commit says "everything before this is done", so only the contiguous prefix of completed offsets may be
  * committed. Offsets are registered in the order they arrive; Kafka offsets may have gaps (transaction
  * markers, compaction), so "contiguous" means contiguous in arrival order, not in numbers.
+ *
+ * `add` hands out a ticket and `complete` takes it back, so the hot path is array indexing: no maps, no
+ * BigInt (offsets stay far below 2^53 in practice; they are checked on the way in).
  */
 export class OffsetTracker {
-  private readonly pending: bigint[] = [];
+  private offsets: number[] = [];
+  private done: boolean[] = [];
+  /** Ticket of offsets[0]. */
+  private base = 0;
+  /** Index of the first entry not yet in the completed prefix. */
   private head = 0;
-  private readonly done = new Set<bigint>();
-  private lastDone: bigint | undefined;
-  private committed: bigint | undefined;
+  private lastDone = -1;
+  private committed = -1;
 
-  /** Offsets must be registered in increasing order. */
-  add(offset: string): void {
-    const o = BigInt(offset);
-    const last = this.pending[this.pending.length - 1];
-    if (last !== undefined && o <= last)
-      throw new RangeError(`offset ${offset} registered out of order (after ${last})`);
-    this.pending.push(o);
+  /** Registers the next offset (in increasing order) and returns its ticket. */
+  add(offset: string): number {
+    const o = Number(offset);
+    if (!Number.isSafeInteger(o)) throw new RangeError(`offset ${offset} is beyond what this tracker handles`);
+    const last = this.offsets.length > 0 ? (this.offsets[this.offsets.length - 1] as number) : this.lastDone;
+    if (o <= last) throw new RangeError(`offset ${offset} registered out of order (after ${last})`);
+    this.offsets.push(o);
+    this.done.push(false);
+    return this.base + this.offsets.length - 1;
   }
 
-  complete(offset: string): void {
-    this.done.add(BigInt(offset));
-    while (this.head < this.pending.length && this.done.has(this.pending[this.head] as bigint)) {
-      const o = this.pending[this.head] as bigint;
-      this.done.delete(o);
-      this.lastDone = o;
+  complete(ticket: number): void {
+    const i = ticket - this.base;
+    if (i < this.head || i >= this.offsets.length) return;
+    this.done[i] = true;
+    while (this.head < this.offsets.length && this.done[this.head]) {
+      this.lastDone = this.offsets[this.head] as number;
       this.head++;
     }
-    // Compact now and then so the array does not grow without bound.
-    if (this.head > 1024 && this.head * 2 > this.pending.length) {
-      this.pending.splice(0, this.head);
+    if (this.head > 4096 && this.head * 2 > this.offsets.length) {
+      this.offsets = this.offsets.slice(this.head);
+      this.done = this.done.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
   }
 
   /** Registered and not yet part of the completed prefix. */
   get outstanding(): number {
-    return this.pending.length - this.head;
+    return this.offsets.length - this.head;
   }
 
   /** The next offset to read after the completed prefix, if it moved since the last `markCommitted`. */
   committable(): string | undefined {
-    if (this.lastDone === undefined) return undefined;
-    const next = this.lastDone + 1n;
-    return this.committed !== undefined && next <= this.committed ? undefined : String(next);
+    if (this.lastDone < 0 || this.lastDone + 1 <= this.committed) return undefined;
+    return String(this.lastDone + 1);
   }
 
   markCommitted(offset: string): void {
-    const o = BigInt(offset);
-    if (this.committed === undefined || o > this.committed) this.committed = o;
+    this.committed = Math.max(this.committed, Number(offset));
   }
 }

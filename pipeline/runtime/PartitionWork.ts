@@ -1,28 +1,54 @@
 import type { IncomingRecord } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
+import { defaultTaskId, HEADER } from '../task/headers.js';
+import type { Attempt } from './Attempt.js';
 import { KeyedQueue } from './KeyedQueue.js';
 import { OffsetTracker } from './OffsetTracker.js';
 
-export interface Job {
-  readonly record: IncomingRecord;
-  readonly part: PartitionWork;
-  readonly key: string | null;
-  readonly taskId: string;
+/** One record taken for processing. Its id and key string are worked out only when someone asks. */
+export class Job {
+  payload: unknown = undefined;
   attempt: number;
-  payload?: unknown;
+  lastHeartbeatAt: number | undefined;
+  /** Whether this job's key is marked running in the partition's queue (and must be released when it ends). */
+  keyHeld = false;
+  private keyText: string | null | undefined;
+  private id: string | undefined;
+
+  constructor(
+    readonly record: IncomingRecord,
+    readonly part: PartitionWork,
+    /** The offset tracker's ticket for this record. */
+    readonly ticket: number,
+  ) {
+    const a = record.headers[HEADER.attempt];
+    this.attempt = a === undefined ? 1 : Number(a) || 1;
+  }
+
+  get key(): string | null {
+    if (this.keyText === undefined) this.keyText = this.record.key === null ? null : this.record.key.toString();
+    return this.keyText;
+  }
+
+  /** Stable across retries and redeliveries: the `ts-id` header, else `<topic>-<partition>-<offset>`. */
+  get taskId(): string {
+    this.id ??=
+      this.record.headers[HEADER.id] ?? defaultTaskId(this.record.topic, this.record.partition, this.record.offset);
+    return this.id;
+  }
 }
 
 /** What one assigned partition holds: waiting jobs in key order, and which offsets are done. */
 export class PartitionWork {
   readonly queue = new KeyedQueue<Job>();
   readonly tracker = new OffsetTracker();
-  /** Aborts the handlers of this partition when it is revoked or the worker stops. */
-  readonly abort = new AbortController();
+  /** Asynchronous attempts running now: aborted when the partition is revoked, swept for timeouts. */
+  readonly attempts = new Set<Attempt>();
   /** Jobs taken and not completed: waiting, running or between attempts. */
   held = 0;
   running = 0;
   /** The offset after the last record taken; records before it are duplicates of a re-fetch. */
-  nextOffset: bigint | undefined;
+  nextOffset: number | undefined;
   paused = false;
   revoked = false;
 

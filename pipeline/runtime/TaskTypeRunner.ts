@@ -1,13 +1,23 @@
 import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupConsumer.js';
 import type { IncomingRecord } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
-import { TaskstreamError } from '../errors.js';
+import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
 import type { TaskDefinition } from '../task/defineTask.js';
-import { defaultTaskId, HEADER } from '../task/headers.js';
+import { Attempt } from './Attempt.js';
 import type { JobExecutor, JobResult } from './JobExecutor.js';
-import { PartitionWork, type Job } from './PartitionWork.js';
+import { Job, PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
 import type { WorkerEventEmitter, TaskEventBase } from './WorkerEvents.js';
+
+export interface RunningTask {
+  readonly type: string;
+  readonly taskId: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly lastHeartbeatAt: number | undefined;
+}
 
 export interface RunnerLimits {
   readonly maxHeldPerPartition: number;
@@ -20,14 +30,21 @@ export interface RunnerLimits {
  */
 export class TaskTypeRunner implements GroupListener {
   private readonly parts = new Map<number, PartitionWork>();
+  /** The same partitions as an array, for the dispatch loop (rebuilt only when the assignment changes). */
+  private partList: PartitionWork[] = [];
   private running = 0;
   private dispatching = false;
+  private pumping = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private rotate = 0;
   executor!: JobExecutor;
+  private readonly onHeartbeat = (job: Job): void => {
+    job.lastHeartbeatAt = Date.now();
+  };
 
   constructor(
     readonly task: TaskDefinition,
@@ -45,6 +62,8 @@ export class TaskTypeRunner implements GroupListener {
 
   async start(): Promise<void> {
     this.commitTimer = setInterval(() => void this.commit(), this.limits.commitIntervalMs);
+    // Timeouts are enforced by a sweep, not a timer per task; precision is a tenth of the timeout (at most 1 s).
+    this.sweepTimer = setInterval(() => this.sweepTimeouts(), Math.min(1000, Math.max(10, this.task.timeoutMs / 10)));
     await this.consumer.start(this);
   }
 
@@ -53,18 +72,20 @@ export class TaskTypeRunner implements GroupListener {
   onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number {
     const part = this.parts.get(tp.partition) ?? this.addPartition(tp);
     if (part.revoked || this.stopped) return 0;
-    let skipped = 0;
+    let i = 0;
     const next = part.nextOffset;
-    if (next !== undefined)
-      while (skipped < records.length && BigInt((records[skipped] as IncomingRecord).offset) < next) skipped++;
-    const fresh = records.length - skipped;
+    if (next !== undefined) while (i < records.length && Number((records[i] as IncomingRecord).offset) < next) i++;
+    // While the partition holds nothing, no key of it is running: a record may start at once, and a handler that
+    // finishes synchronously leaves the partition empty again for the next one.
+    while (i < records.length && part.held === 0 && this.canStart()) {
+      this.run(this.take(part, records[i++] as IncomingRecord, true));
+    }
     const room = Math.min(this.limits.maxHeldPerPartition - part.held, this.budget.roomToHold());
-    const take = Math.max(0, Math.min(room, fresh));
-    for (let i = skipped; i < skipped + take; i++) this.enqueue(part, records[i] as IncomingRecord);
-    if (take > 0) part.nextOffset = BigInt((records[skipped + take - 1] as IncomingRecord).offset) + 1n;
-    if (take < fresh) this.pause(part);
+    const end = Math.min(records.length, i + Math.max(0, room));
+    for (; i < end; i++) this.take(part, records[i] as IncomingRecord, false);
+    if (i < records.length) this.pause(part);
     this.pump();
-    return skipped + take;
+    return i;
   }
 
   onRebalancing(): void {
@@ -110,22 +131,30 @@ export class TaskTypeRunner implements GroupListener {
   private addPartition(tp: PartitionRef): PartitionWork {
     const part = new PartitionWork(tp);
     this.parts.set(tp.partition, part);
+    this.partList = [...this.parts.values()];
     return part;
   }
 
-  private enqueue(part: PartitionWork, record: IncomingRecord): void {
-    part.tracker.add(record.offset);
-    const headers = record.headers;
-    const job: Job = {
-      record,
-      part,
-      key: record.key === null ? null : record.key.toString(),
-      taskId: headers[HEADER.id] ?? defaultTaskId(record.topic, record.partition, record.offset),
-      attempt: Number(headers[HEADER.attempt] ?? 1) || 1,
-    };
-    part.queue.push(job.key, job);
+  /** Takes a record into the partition's care; `direct` means it starts now instead of waiting in the queue. */
+  private take(part: PartitionWork, record: IncomingRecord, direct: boolean): Job {
+    const job = new Job(record, part, part.tracker.add(record.offset));
+    part.nextOffset = Number(record.offset) + 1;
+    // A direct job's key is marked running only if it turns out asynchronous or must wait for a retry (holdKey):
+    // until then nothing else of this partition can start, and a synchronous success never needs the mark.
+    if (!direct) part.queue.push(job.key, job);
     part.held++;
     this.budget.hold(1);
+    return job;
+  }
+
+  private holdKey(job: Job): void {
+    if (job.keyHeld) return;
+    job.part.queue.markRunning(job.key);
+    job.keyHeld = true;
+  }
+
+  private canStart(): boolean {
+    return this.dispatching && this.running < this.task.concurrency && this.budget.canRun();
   }
 
   private pause(part: PartitionWork): void {
@@ -146,52 +175,88 @@ export class TaskTypeRunner implements GroupListener {
     }
   }
 
+  /** Starts what may start. Not re-entrant: a synchronous handler that settles inside the loop just continues it. */
   private pump(): void {
-    if (!this.dispatching) return;
-    const parts = [...this.parts.values()];
-    let idle = 0;
-    while (this.running < this.task.concurrency && this.budget.canRun() && idle < parts.length) {
-      const part = parts[this.rotate++ % parts.length] as PartitionWork;
-      const next = part.revoked ? undefined : part.queue.take();
-      if (!next) {
-        idle++;
-        continue;
+    if (!this.dispatching || this.pumping) return;
+    this.pumping = true;
+    try {
+      const parts = this.partList;
+      let idle = 0;
+      while (idle < parts.length && this.canStart()) {
+        const part = parts[this.rotate++ % parts.length] as PartitionWork;
+        const job = part.revoked ? undefined : part.queue.take();
+        if (job === undefined) {
+          idle++;
+          continue;
+        }
+        idle = 0;
+        job.keyHeld = job.key !== null;
+        this.run(job);
       }
-      idle = 0;
-      this.run(next.item);
+    } finally {
+      this.pumping = false;
     }
   }
 
   private run(job: Job): void {
     this.running++;
-    job.part.running++;
+    const part = job.part;
+    part.running++;
     this.budget.started();
-    const startedAt = Date.now();
-    void this.executor.execute(job).then(
-      (result) => this.settle(job, result, startedAt),
-      (err: unknown) =>
-        this.settle(job, { kind: 'retry', error: err as Error, delayMs: 1000, consumesAttempt: false }, startedAt),
-    );
+    const attempt = new Attempt(job, Date.now() + this.task.timeoutMs, this.log, this.onHeartbeat);
+    let result: JobResult | Promise<JobResult>;
+    try {
+      result = this.executor.execute(job, attempt);
+    } catch (err) {
+      result = { kind: 'retry', error: err as Error, delayMs: 1000, consumesAttempt: false };
+    }
+    if (result instanceof Promise) {
+      this.holdKey(job);
+      part.attempts.add(attempt);
+      const startedAt = Date.now();
+      result.then(
+        (r) => this.settle(job, attempt, r, startedAt),
+        (err: unknown) =>
+          this.settle(
+            job,
+            attempt,
+            { kind: 'retry', error: err as Error, delayMs: 1000, consumesAttempt: false },
+            startedAt,
+          ),
+      );
+    } else {
+      this.settle(job, attempt, result, undefined);
+    }
   }
 
-  private settle(job: Job, result: JobResult, startedAt: number): void {
+  private settle(job: Job, attempt: Attempt, result: JobResult, startedAt: number | undefined): void {
     this.running--;
-    job.part.running--;
-    this.budget.finished();
     const part = job.part;
+    part.running--;
+    part.attempts.delete(attempt);
+    this.budget.finished();
     if (result.kind === 'retry' && !part.revoked && !this.stopped) {
+      // The key stays running through the wait, so nothing after it in its key overtakes it.
+      this.holdKey(job);
       this.scheduleRetry(job, result);
-    } else if (result.kind !== 'retry') {
-      if (!part.revoked) {
-        part.tracker.complete(job.record.offset);
-        part.queue.release(job.key);
-      }
-      this.emitSettled(job, result, startedAt);
-      this.drop(part, 1);
     } else {
+      if (result.kind !== 'retry' && !part.revoked) {
+        part.tracker.complete(job.ticket);
+        if (job.keyHeld) part.queue.release(job.key);
+        this.emitSettled(job, result, startedAt);
+      }
       this.drop(part, 1);
     }
     this.pump();
+  }
+
+  private sweepTimeouts(): void {
+    const now = Date.now();
+    for (const part of this.partList) {
+      for (const attempt of part.attempts) {
+        if (now >= attempt.deadline) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
+      }
+    }
   }
 
   private scheduleRetry(job: Job, result: Extract<JobResult, { kind: 'retry' }>): void {
@@ -208,14 +273,18 @@ export class TaskTypeRunner implements GroupListener {
       if (result.consumesAttempt) job.attempt++;
       // The key stayed running through the wait, so nothing after it in its key has overtaken it.
       this.run(job);
+      this.pump();
     }, result.delayMs);
     this.retryTimers.add(timer);
   }
 
-  private emitSettled(job: Job, result: JobResult, startedAt: number): void {
+  private emitSettled(job: Job, result: JobResult, startedAt: number | undefined): void {
     if (result.kind === 'completed') {
       if (this.events.listens('task:completed')) {
-        this.events.emit('task:completed', { ...this.eventBase(job), durationMs: Date.now() - startedAt });
+        this.events.emit('task:completed', {
+          ...this.eventBase(job),
+          durationMs: startedAt === undefined ? 0 : Date.now() - startedAt,
+        });
       }
     } else if (result.kind === 'dead-lettered') {
       this.log.error({ taskId: job.taskId, attempt: job.attempt, err: result.error }, 'task dead-lettered');
@@ -244,13 +313,15 @@ export class TaskTypeRunner implements GroupListener {
 
   private revoke(part: PartitionWork): void {
     part.revoked = true;
-    part.abort.abort(new TaskstreamError('SHUTDOWN', `partition ${part.tp.partition} of ${part.tp.topic} was revoked`));
+    const reason = new TaskstreamError('SHUTDOWN', `partition ${part.tp.partition} of ${part.tp.topic} was revoked`);
+    for (const attempt of part.attempts) attempt.abort(reason);
     // Waiting jobs are dropped (the new owner reads them from the committed offset); running ones and those
     // between attempts drop as they end.
     const waiting = part.queue.size;
     part.queue.clear();
     this.drop(part, waiting);
     this.parts.delete(part.tp.partition);
+    this.partList = [...this.parts.values()];
   }
 
   // --- commits and shutdown ------------------------------------------------------------------------
@@ -276,6 +347,31 @@ export class TaskTypeRunner implements GroupListener {
     return this.committing;
   }
 
+  ownedPartitions(): number[] {
+    return this.partList
+      .filter((p) => !p.revoked)
+      .map((p) => p.tp.partition)
+      .sort((a, b) => a - b);
+  }
+
+  runningTasks(): RunningTask[] {
+    const list: RunningTask[] = [];
+    for (const part of this.partList) {
+      for (const a of part.attempts) {
+        list.push({
+          type: this.task.name,
+          taskId: a.taskId,
+          partition: a.partition,
+          offset: a.offset,
+          attempt: a.attempt,
+          startedAt: a.deadline - this.task.timeoutMs,
+          lastHeartbeatAt: a.job.lastHeartbeatAt,
+        });
+      }
+    }
+    return list;
+  }
+
   get held(): number {
     let n = 0;
     for (const p of this.parts.values()) n += p.held;
@@ -296,12 +392,14 @@ export class TaskTypeRunner implements GroupListener {
     const deadline = Date.now() + deadlineMs;
     while (this.running > 0 && Date.now() < deadline) await sleep(20);
     if (this.running > 0) {
-      for (const part of this.parts.values())
-        part.abort.abort(new TaskstreamError('SHUTDOWN', 'worker is shutting down'));
+      const reason = new TaskstreamError('SHUTDOWN', 'worker is shutting down');
+      for (const part of this.partList) for (const attempt of part.attempts) attempt.abort(reason);
+      // Aborted attempts end at once; give their settling a moment.
       const grace = Date.now() + 1000;
       while (this.running > 0 && Date.now() < grace) await sleep(20);
     }
     if (this.commitTimer) clearInterval(this.commitTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.committing;
     await this.commit();
     await this.consumer.stop();

@@ -14,7 +14,7 @@ import { taskTopics } from '../task/taskTopics.js';
 import { JobExecutor } from './JobExecutor.js';
 import { ProcessBudget } from './ProcessBudget.js';
 import type { HandlerBinding } from './TaskContext.js';
-import { TaskTypeRunner } from './TaskTypeRunner.js';
+import { TaskTypeRunner, type RunningTask } from './TaskTypeRunner.js';
 import { WorkerEventEmitter } from './WorkerEvents.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './WorkerOptions.js';
 
@@ -40,7 +40,6 @@ export class Worker extends WorkerEventEmitter {
   private readonly registry: RegistryClient;
   private readonly runners: TaskTypeRunner[] = [];
   private readonly limiters: TaskRateLimiter[] = [];
-  private readonly heartbeats = new Map<string, number>();
   private redis: Redis | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -115,10 +114,11 @@ export class Worker extends WorkerEventEmitter {
       limiter,
       deadLetters,
       log,
-      (job) => {
-        if (this.listens('task:started')) this.emit('task:started', runner.eventBase(job));
+      {
+        onStart: (job) => {
+          if (this.listens('task:started')) this.emit('task:started', runner.eventBase(job));
+        },
       },
-      (job) => this.heartbeats.set(job.taskId, Date.now()),
     );
     return runner;
   }
@@ -137,9 +137,14 @@ export class Worker extends WorkerEventEmitter {
     return { held: this.budget.held, peakHeld: this.budget.peakHeld, running: this.budget.running, byType };
   }
 
-  /** When a running task last called ctx.heartbeat() (ms since epoch). */
-  lastHeartbeat(taskId: string): number | undefined {
-    return this.heartbeats.get(taskId);
+  /** The partitions this worker owns now, per task type. */
+  assignment(): Record<string, number[]> {
+    return Object.fromEntries(this.runners.map((r) => [r.task.name, r.ownedPartitions()]));
+  }
+
+  /** The asynchronous tasks running now, with when they started and last called ctx.heartbeat(). */
+  runningTasks(): RunningTask[] {
+    return this.runners.flatMap((r) => r.runningTasks());
   }
 
   /** Drains and leaves the groups; every step runs even if one before it failed. Returns the same promise twice. */

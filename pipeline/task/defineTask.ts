@@ -70,7 +70,12 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
   const { name } = options;
   if (!NAME.test(name)) throw new ConfigError(`task name "${name}" may hold only letters, digits, '.', '_' and '-'`);
   const topic = options.topic ?? `tasks.${name}`;
-  if (!NAME.test(topic)) throw new ConfigError(`task "${name}": topic "${topic}" is not a valid Kafka topic name`);
+  // Kafka's own rules: legal characters, at most 249 of them, and not "." or "..".
+  if (!NAME.test(topic) || topic.length > 249 || topic === '.' || topic === '..') {
+    throw new ConfigError(
+      `task "${name}": topic "${topic}" is not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249; not "." or "..")`,
+    );
+  }
   let avroType: avro.Type;
   try {
     avroType = avro.Type.forSchema(options.schema as unknown as avro.Schema);

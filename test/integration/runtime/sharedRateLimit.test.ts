@@ -1,6 +1,6 @@
 // Guarantee: a shared rate limit holds across worker instances through Redis.
 import { describe, expect, it } from 'vitest';
-import { handle, TaskProducer } from '../../../pipeline/index.js';
+import { handle, TaskProducer, type Worker } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { uniqueName, using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
@@ -24,18 +24,25 @@ describe('shared rate limit', () => {
     const task = noteTask({ partitions: 4, concurrency: 20, rateLimit: { max, perMs, shared: true } });
     const producer = await using(new TaskProducer());
     const total = 60;
+    const starts: { at: number; worker: number }[] = [];
+    const groupPrefix = uniqueName('g');
+    const workers: Worker[] = [];
+    for (const n of [1, 2]) {
+      workers.push(
+        await startWorker({
+          groupPrefix,
+          handlers: [handle(task, () => void starts.push({ at: Date.now(), worker: n }))],
+        }),
+      );
+    }
+    // Enqueue once both instances own partitions, so both take part in the limit.
+    await waitFor('both instances to own partitions', () =>
+      workers.every((w) => (w.assignment()[task.name] ?? []).length > 0),
+    );
     await producer.enqueueMany(
       task,
       Array.from({ length: total }, (_, i) => ({ id: `t${i}`, key: `k${i}`, seq: i })),
     );
-    const starts: { at: number; worker: number }[] = [];
-    const groupPrefix = uniqueName('g');
-    for (const n of [1, 2]) {
-      await startWorker({
-        groupPrefix,
-        handlers: [handle(task, () => void starts.push({ at: Date.now(), worker: n }))],
-      });
-    }
     await waitFor('every task started', () => starts.length >= total, { timeoutMs: 60_000 });
 
     expect(new Set(starts.map((s) => s.worker)).size).toBe(2);

@@ -1,0 +1,37 @@
+/**
+ * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
+ *   npm run bench -- runtime [--count 200000] [--json] [--profile]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { ensureStack } from '../ops/demo/ensureStack.js';
+import { runtimeBench } from './runtime/runtimeBench.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const program = new Command('bench').exitOverride();
+program
+  .command('runtime')
+  .description('end-to-end throughput of no-op tasks against a bare kafkajs consumer, and enqueue-to-start latency')
+  .option('--count <n>', 'tasks to drain', '200000')
+  .option('--rate <n>', 'tasks per second in the latency run', '1000')
+  .option('--seconds <n>', 'length of the latency run', '10')
+  .option('--profile', 'write a CPU profile of the worker to bench/out/')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; rate: string; seconds: string; profile?: boolean; json?: boolean }) => {
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    await runtimeBench({
+      count: Number(opts.count),
+      rate: Number(opts.rate),
+      seconds: Number(opts.seconds),
+      profileDir: opts.profile ? path.join(here, 'out') : undefined,
+      json: Boolean(opts.json),
+    });
+  });
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const e = err as { exitCode?: number; code?: string };
+  process.exitCode = e.code?.startsWith('commander.') ? (e.exitCode === 0 ? 0 : 2) : 1;
+  if (!e.code?.startsWith('commander.')) process.stderr.write(`bench: ${(err as Error).message}\n`);
+}

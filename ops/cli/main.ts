@@ -3,6 +3,7 @@ import { TaskstreamError } from '../../pipeline/errors.js';
 import { registerStackCommand } from './commands/stack.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerTopicsCommand } from './commands/topics.js';
 import { UsageError } from './UsageError.js';
 
 /** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
@@ -14,6 +15,11 @@ const program = new Command('taskstream')
 registerStackCommand(program);
 registerDemoCommand(program);
 registerWorkerCommand(program);
+program.option(
+  '--config <path>',
+  'task definitions module (default: ./taskstream.config.ts or .js, else the task types taskstream ships)',
+);
+registerTopicsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,24 @@ export interface TopicPartitionInfo {
   readonly isr: readonly number[];
 }
 
+export interface TopicConfigEntry {
+  readonly name: string;
+  readonly value: string | null;
+  /** Where the value comes from: topic, broker (dynamic or static) or default. */
+  readonly source: 'topic' | 'dynamic-broker' | 'dynamic-default-broker' | 'static-broker' | 'default' | 'unknown';
+  readonly isDefault: boolean;
+  readonly readOnly: boolean;
+  readonly isSensitive: boolean;
+}
+
+const CONFIG_SOURCES: Record<number, TopicConfigEntry['source']> = {
+  1: 'topic',
+  2: 'dynamic-broker',
+  3: 'dynamic-default-broker',
+  4: 'static-broker',
+  5: 'default',
+};
+
 /** Topic and cluster administration, in our own types. */
 export class TopicAdmin {
   private readonly admin: Admin;
@@ -87,6 +105,26 @@ export class TopicAdmin {
     return t.partitions
       .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Every config entry of a topic (sensitive values come back as null), sorted by name. */
+  async describeConfigs(topic: string): Promise<TopicConfigEntry[]> {
+    const admin = await this.ready();
+    const res = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2 /* ConfigResourceTypes.TOPIC */, name: topic }],
+    });
+    const entries = res.resources[0]?.configEntries ?? [];
+    return entries
+      .map((e) => ({
+        name: e.configName,
+        value: e.isSensitive ? null : e.configValue,
+        source: CONFIG_SOURCES[e.configSource as number] ?? 'unknown',
+        isDefault: e.isDefault || e.configSource === 5,
+        readOnly: e.readOnly,
+        isSensitive: e.isSensitive,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {

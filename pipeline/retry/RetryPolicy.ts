@@ -7,12 +7,19 @@ export interface RetryOptions {
   readonly minDelayMs?: number;
   /** Cap of the backoff (default 5 min). */
   readonly maxDelayMs?: number;
+  /**
+   * false (default): non-blocking retries through `<topic>.retry.<tier>` topics, like Spring Kafka's retry
+   * topics; later tasks of the same key may overtake a failed one. true: the failed task waits in place and
+   * holds back later tasks of its key (other keys keep flowing); its partition's commit point waits with it.
+   */
+  readonly ordered?: boolean;
 }
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
+  readonly ordered: boolean;
 }
 
 export function retryPolicy(options: RetryOptions = {}, where = 'retry'): RetryPolicy {
@@ -20,6 +27,7 @@ export function retryPolicy(options: RetryOptions = {}, where = 'retry'): RetryP
     maxAttempts: options.maxAttempts ?? 3,
     minDelayMs: options.minDelayMs ?? 1000,
     maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+    ordered: options.ordered ?? false,
   };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
     throw new ConfigError(`${where}.maxAttempts must be an integer of 1 or more, got ${policy.maxAttempts}`);

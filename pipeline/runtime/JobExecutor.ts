@@ -3,16 +3,26 @@ import { NOT_CACHED } from '../codec/TaskCodec.js';
 import { toError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
-import type { DeadLetterWriter } from '../retry/DeadLetterWriter.js';
+import type { OutgoingRecord } from '../kafka/records.js';
+import { deadLetterCopy, retryCopy } from '../retry/HandOff.js';
+import type { HandOffSender } from '../retry/HandOffSender.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
+import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import type { Attempt, AttemptOutcome } from './Attempt.js';
 import type { Job } from './PartitionWork.js';
 import type { TaskHandler } from './TaskContext.js';
 
+/**
+ * - completed: the handler succeeded.
+ * - retry: run it again here after `delayMs` (ordered retries, or a cause like the registry being down).
+ * - retry-handed-off: a copy waits in a retry tier; for this offset the task is done.
+ * - dead-lettered: a copy is in the dead-letter topic; for this offset the task is done.
+ */
 export type JobResult =
   | { readonly kind: 'completed' }
   | { readonly kind: 'retry'; readonly error: Error; readonly delayMs: number; readonly consumesAttempt: boolean }
+  | { readonly kind: 'retry-handed-off'; readonly error: Error; readonly delayMs: number; readonly topic: string }
   | { readonly kind: 'dead-lettered'; readonly error: Error };
 
 const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
@@ -32,10 +42,15 @@ export class JobExecutor {
     private readonly handler: TaskHandler<TaskDefinition>,
     private readonly codec: TaskCodec,
     private readonly limiter: TaskRateLimiter | undefined,
-    private readonly deadLetters: DeadLetterWriter,
+    private readonly handOffs: HandOffSender,
+    private readonly workerId: string,
     private readonly log: Logger,
     private readonly hooks: ExecutorHooks,
-  ) {}
+  ) {
+    this.tiers = retryTiers(task.retry);
+  }
+
+  private readonly tiers: RetryTier[];
 
   execute(job: Job, attempt: Attempt): JobResult | Promise<JobResult> {
     if (job.payload === undefined) {
@@ -72,19 +87,30 @@ export class JobExecutor {
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
     const action = decideFailure(error, job.attempt, this.task.retry);
-    if (action.kind === 'retry') {
+    const failed = { record: job.record, taskId: job.taskId, attempt: job.attempt, error, workerId: this.workerId };
+    if (action.kind === 'dead-letter')
+      return this.handOff(job, deadLetterCopy(failed), { kind: 'dead-lettered', error });
+    // In place: ordered retries, and causes that are not the task's fault (they use no attempt).
+    if (this.task.retry.ordered || !action.consumesAttempt) {
       return { kind: 'retry', error, delayMs: action.delayMs, consumesAttempt: action.consumesAttempt };
     }
-    return this.deadLetter(job, error);
+    const topic = retryTopicOf(this.task.topic, tierFor(this.tiers, action.delayMs));
+    return this.handOff(job, retryCopy(failed, topic, action.delayMs), {
+      kind: 'retry-handed-off',
+      error,
+      delayMs: action.delayMs,
+      topic,
+    });
   }
 
-  private async deadLetter(job: Job, error: Error): Promise<JobResult> {
+  private async handOff(job: Job, copy: OutgoingRecord, result: JobResult): Promise<JobResult> {
     try {
-      await this.deadLetters.write({ record: job.record, taskId: job.taskId, attempts: job.attempt, error });
-      return { kind: 'dead-lettered', error };
+      await this.handOffs.send(copy);
+      return result;
     } catch (err) {
-      // The dead-letter topic is unreachable: keep the task and try again, never drop it.
-      this.log.error({ err, taskId: job.taskId }, 'writing to the dead-letter topic failed; will retry');
+      // The copy did not land: keep the task and try again, never drop it.
+      this.log.error({ err, taskId: job.taskId, topic: copy.topic }, 'hand-off failed; will retry');
+      const error = 'error' in result ? result.error : toError(err);
       return { kind: 'retry', error, delayMs: 1000, consumesAttempt: false };
     }
   }

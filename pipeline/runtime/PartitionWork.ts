@@ -50,6 +50,8 @@ export class PartitionWork {
   /** The offset after the last record taken; records before it are duplicates of a re-fetch. */
   nextOffset: number | undefined;
   paused = false;
+  /** In a retry tier: the head record's not-before time, until which the partition stays paused. */
+  dueAt: number | undefined;
   revoked = false;
 
   constructor(readonly tp: PartitionRef) {}

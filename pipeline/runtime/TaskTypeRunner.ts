@@ -2,12 +2,13 @@ import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupC
 import type { IncomingRecord } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
 import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
+import { DLQ_HEADER } from '../retry/DeadLetterWriter.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import { Attempt } from './Attempt.js';
 import type { JobExecutor, JobResult } from './JobExecutor.js';
 import { Job, PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
-import type { WorkerEventEmitter, TaskEventBase } from './WorkerEvents.js';
+import { taskEvent, type WorkerEventEmitter, type TaskEventBase } from './WorkerEvents.js';
 
 export interface RunningTask {
   readonly type: string;
@@ -29,7 +30,8 @@ export interface RunnerLimits {
  * order within the concurrency limits, and commits the completed prefix of each partition it still owns.
  */
 export class TaskTypeRunner implements GroupListener {
-  private readonly parts = new Map<number, PartitionWork>();
+  private readonly parts = new Map<string, PartitionWork>();
+  private readonly topics: ReadonlySet<string>;
   /** The same partitions as an array, for the dispatch loop (rebuilt only when the assignment changes). */
   private partList: PartitionWork[] = [];
   private running = 0;
@@ -37,23 +39,29 @@ export class TaskTypeRunner implements GroupListener {
   private pumping = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** This runner reads retry tiers, whose records carry a not-before time. */
+  private readonly gated: boolean;
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private rotate = 0;
-  executor!: JobExecutor;
   private readonly onHeartbeat = (job: Job): void => {
     job.lastHeartbeatAt = Date.now();
   };
 
   constructor(
     readonly task: TaskDefinition,
+    /** The task's own topic, or its retry tiers. */
+    topics: readonly string[],
     private readonly consumer: GroupConsumer,
+    private readonly executor: JobExecutor,
     private readonly budget: ProcessBudget,
     private readonly limits: RunnerLimits,
     private readonly events: WorkerEventEmitter,
     private readonly log: Logger,
   ) {
+    this.topics = new Set(topics);
+    this.gated = !this.topics.has(task.topic);
     budget.onCapacity(() => {
       this.resumeWhereRoom();
       this.pump();
@@ -70,22 +78,46 @@ export class TaskTypeRunner implements GroupListener {
   // --- GroupListener -------------------------------------------------------------------------------
 
   onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number {
-    const part = this.parts.get(tp.partition) ?? this.addPartition(tp);
+    const part = this.parts.get(tpKey(tp)) ?? this.addPartition(tp);
     if (part.revoked || this.stopped) return 0;
     let i = 0;
     const next = part.nextOffset;
     if (next !== undefined) while (i < records.length && Number((records[i] as IncomingRecord).offset) < next) i++;
+    const due = this.gated ? this.dueEnd(part, records, i) : records.length;
     // While the partition holds nothing, no key of it is running: a record may start at once, and a handler that
     // finishes synchronously leaves the partition empty again for the next one.
-    while (i < records.length && part.held === 0 && this.canStart()) {
+    while (i < due && part.held === 0 && this.canStart()) {
       this.run(this.take(part, records[i++] as IncomingRecord, true));
     }
     const room = Math.min(this.limits.maxHeldPerPartition - part.held, this.budget.roomToHold());
-    const end = Math.min(records.length, i + Math.max(0, room));
+    const end = Math.min(due, i + Math.max(0, room));
     for (; i < end; i++) this.take(part, records[i] as IncomingRecord, false);
     if (i < records.length) this.pause(part);
     this.pump();
     return i;
+  }
+
+  /**
+   * In a retry tier, records wait for their not-before time. The first one not yet due ends what may be taken;
+   * its partition stays paused until then (no polling, nothing held), other partitions keep flowing.
+   */
+  private dueEnd(part: PartitionWork, records: readonly IncomingRecord[], from: number): number {
+    const now = Date.now();
+    for (let i = from; i < records.length; i++) {
+      const notBefore = Number((records[i] as IncomingRecord).headers[DLQ_HEADER.notBefore] ?? 0);
+      if (notBefore > now) {
+        this.pause(part);
+        part.dueAt = notBefore;
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          part.dueAt = undefined;
+          this.resumeWhereRoom();
+        }, notBefore - now);
+        this.timers.add(timer);
+        return i;
+      }
+    }
+    return records.length;
   }
 
   onRebalancing(): void {
@@ -95,28 +127,38 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   onAssigned(assignment: readonly PartitionRef[]): void {
-    const mine = new Set(assignment.filter((tp) => tp.topic === this.task.topic).map((tp) => tp.partition));
-    const revoked: number[] = [];
-    for (const [partition, part] of this.parts) {
-      if (mine.has(partition)) {
+    const mine = new Map(assignment.filter((tp) => this.topics.has(tp.topic)).map((tp) => [tpKey(tp), tp]));
+    const revoked: PartitionRef[] = [];
+    for (const [key, part] of this.parts) {
+      if (mine.has(key)) {
         // Continue after what we already hold instead of re-fetching from the committed offset.
         if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
         if (part.paused) this.consumer.pause(part.tp);
         continue;
       }
       this.revoke(part);
-      revoked.push(partition);
+      revoked.push(part.tp);
     }
-    const added: number[] = [];
-    for (const partition of mine) {
-      if (this.parts.has(partition)) continue;
-      const part = this.addPartition({ topic: this.task.topic, partition });
+    const added: PartitionRef[] = [];
+    for (const [key, tp] of mine) {
+      if (this.parts.has(key)) continue;
+      this.addPartition(tp);
       // A partition we paused in an earlier generation must not come back paused.
-      this.consumer.resume(part.tp);
-      added.push(partition);
+      this.consumer.resume(tp);
+      added.push(tp);
     }
-    if (revoked.length) this.events.emit('partitions:revoked', { type: this.task.name, partitions: revoked });
-    if (added.length) this.events.emit('partitions:assigned', { type: this.task.name, partitions: added });
+    for (const [event, list] of [
+      ['partitions:revoked', revoked],
+      ['partitions:assigned', added],
+    ] as const) {
+      if (list.length > 0) {
+        this.events.emit(event, {
+          type: this.task.name,
+          topics: [...new Set(list.map((t) => t.topic))],
+          partitions: list.map((t) => t.partition),
+        });
+      }
+    }
     this.dispatching = !this.stopped;
     this.pump();
   }
@@ -130,7 +172,7 @@ export class TaskTypeRunner implements GroupListener {
 
   private addPartition(tp: PartitionRef): PartitionWork {
     const part = new PartitionWork(tp);
-    this.parts.set(tp.partition, part);
+    this.parts.set(tpKey(tp), part);
     this.partList = [...this.parts.values()];
     return part;
   }
@@ -166,7 +208,12 @@ export class TaskTypeRunner implements GroupListener {
   private resumeWhereRoom(): void {
     if (!this.budget.belowLowWater) return;
     for (const part of this.parts.values()) {
-      if (part.paused && !part.revoked && part.held <= this.limits.maxHeldPerPartition / 2) {
+      if (
+        part.paused &&
+        !part.revoked &&
+        part.dueAt === undefined &&
+        part.held <= this.limits.maxHeldPerPartition / 2
+      ) {
         part.paused = false;
         // Records fetched while paused may have been dropped by the client: continue exactly after ours.
         if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
@@ -241,6 +288,7 @@ export class TaskTypeRunner implements GroupListener {
       this.scheduleRetry(job, result);
     } else {
       if (result.kind !== 'retry' && !part.revoked) {
+        // Completed, or safely handed off to a retry tier or the dead-letter topic: done for this offset.
         part.tracker.complete(job.ticket);
         if (job.keyHeld) part.queue.release(job.key);
         this.emitSettled(job, result, startedAt);
@@ -268,14 +316,14 @@ export class TaskTypeRunner implements GroupListener {
       this.events.emit('task:retrying', { ...this.eventBase(job), error: result.error, delayMs: result.delayMs });
     }
     const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
+      this.timers.delete(timer);
       if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
       if (result.consumesAttempt) job.attempt++;
       // The key stayed running through the wait, so nothing after it in its key has overtaken it.
       this.run(job);
       this.pump();
     }, result.delayMs);
-    this.retryTimers.add(timer);
+    this.timers.add(timer);
   }
 
   private emitSettled(job: Job, result: JobResult, startedAt: number | undefined): void {
@@ -289,20 +337,17 @@ export class TaskTypeRunner implements GroupListener {
     } else if (result.kind === 'dead-lettered') {
       this.log.error({ taskId: job.taskId, attempt: job.attempt, err: result.error }, 'task dead-lettered');
       this.events.emit('task:dead-lettered', { ...this.eventBase(job), error: result.error });
+    } else if (result.kind === 'retry-handed-off') {
+      this.log.warn(
+        { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic },
+        'task failed; retry handed off',
+      );
+      this.events.emit('task:retrying', { ...this.eventBase(job), error: result.error, delayMs: result.delayMs });
     }
   }
 
-  eventBase(job: Job): TaskEventBase {
-    const { record } = job;
-    return {
-      type: this.task.name,
-      taskId: job.taskId,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      attempt: job.attempt,
-      key: job.key,
-    };
+  private eventBase(job: Job): TaskEventBase {
+    return taskEvent(this.task, job);
   }
 
   private drop(part: PartitionWork, n: number): void {
@@ -320,7 +365,7 @@ export class TaskTypeRunner implements GroupListener {
     const waiting = part.queue.size;
     part.queue.clear();
     this.drop(part, waiting);
-    this.parts.delete(part.tp.partition);
+    this.parts.delete(tpKey(part.tp));
     this.partList = [...this.parts.values()];
   }
 
@@ -345,6 +390,10 @@ export class TaskTypeRunner implements GroupListener {
       this.committing = undefined;
     });
     return this.committing;
+  }
+
+  get readsTaskTopic(): boolean {
+    return !this.gated;
   }
 
   ownedPartitions(): number[] {
@@ -386,8 +435,8 @@ export class TaskTypeRunner implements GroupListener {
   async stop(deadlineMs: number): Promise<void> {
     this.stopped = true;
     this.dispatching = false;
-    for (const t of this.retryTimers) clearTimeout(t);
-    this.retryTimers.clear();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     for (const part of this.parts.values()) this.consumer.pause(part.tp);
     const deadline = Date.now() + deadlineMs;
     while (this.running > 0 && Date.now() < deadline) await sleep(20);
@@ -408,4 +457,8 @@ export class TaskTypeRunner implements GroupListener {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function tpKey(tp: PartitionRef): string {
+  return `${tp.topic}:${tp.partition}`;
 }

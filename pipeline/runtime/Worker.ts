@@ -9,13 +9,14 @@ import { RecordProducer } from '../kafka/RecordProducer.js';
 import { TopicAdmin } from '../kafka/TopicAdmin.js';
 import { rootLogger, type Logger } from '../logging/logger.js';
 import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
-import { DeadLetterWriter } from '../retry/DeadLetterWriter.js';
-import { taskTopics } from '../task/taskTopics.js';
+import { HandOffSender } from '../retry/HandOffSender.js';
+import { retryTopics, taskTopics } from '../task/taskTopics.js';
 import { JobExecutor } from './JobExecutor.js';
 import { ProcessBudget } from './ProcessBudget.js';
 import type { HandlerBinding } from './TaskContext.js';
 import { TaskTypeRunner, type RunningTask } from './TaskTypeRunner.js';
-import { WorkerEventEmitter } from './WorkerEvents.js';
+import { taskEvent, WorkerEventEmitter } from './WorkerEvents.js';
+import type { TaskDefinition } from '../task/defineTask.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './WorkerOptions.js';
 
 export interface WorkerStats {
@@ -70,57 +71,67 @@ export class Worker extends WorkerEventEmitter {
       }
     }
     await this.producer.connect();
-    const deadLetters = new DeadLetterWriter(this.producer, this.id);
-    for (const binding of this.options.handlers) this.runners.push(this.runnerFor(binding, deadLetters));
+    const handOffs = new HandOffSender(this.producer);
+    for (const binding of this.options.handlers) {
+      const executor = this.executorFor(binding, handOffs);
+      const group = `${this.options.groupPrefix}.${binding.task.name}`;
+      this.runners.push(this.runnerFor(binding.task, executor, group, [binding.task.topic]));
+      // Retry tiers are a group of their own, so a tier waiting for its head never holds up the main topic.
+      const tiers = retryTopics(binding.task);
+      if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
+    }
     await Promise.all(this.runners.map((r) => r.start()));
     this.log.info({ types: this.runners.map((r) => r.task.name) }, 'worker started');
   }
 
-  private runnerFor(binding: HandlerBinding, deadLetters: DeadLetterWriter): TaskTypeRunner {
+  /** One per task type, shared by its main and retry runners (so a rate limit counts both). */
+  private executorFor(binding: HandlerBinding, handOffs: HandOffSender): JobExecutor {
     const { task } = binding;
-    const log = this.log.child({ type: task.name });
+    let limiter: TaskRateLimiter | undefined;
+    if (task.rateLimit) {
+      const redis = task.rateLimit.shared ? this.redisClient().duplicate() : undefined;
+      limiter = new TaskRateLimiter(task.name, task.rateLimit, redis);
+      this.limiters.push(limiter);
+    }
+    return new JobExecutor(
+      task,
+      binding.handler as never,
+      new TaskCodec(task, this.registry),
+      limiter,
+      handOffs,
+      this.id,
+      this.log.child({ type: task.name }),
+      {
+        onStart: (job) => {
+          if (this.listens('task:started')) this.emit('task:started', taskEvent(task, job));
+        },
+      },
+    );
+  }
+
+  private runnerFor(task: TaskDefinition, executor: JobExecutor, groupId: string, topics: string[]): TaskTypeRunner {
+    const log = this.log.child({ type: task.name, groupId });
     const consumer = new GroupConsumer(
       this.kafka,
       this.brokers.join(','),
       {
-        groupId: `${this.options.groupPrefix}.${task.name}`,
-        topics: [task.topic],
+        groupId,
+        topics,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       },
       log,
     );
-    const runner = new TaskTypeRunner(
+    return new TaskTypeRunner(
       task,
+      topics,
       consumer,
+      executor,
       this.budget,
       { maxHeldPerPartition: this.options.maxHeldPerPartition, commitIntervalMs: this.options.commitIntervalMs },
       this,
       log,
     );
-    let limiter: TaskRateLimiter | undefined;
-    if (task.rateLimit) {
-      limiter = new TaskRateLimiter(
-        task.name,
-        task.rateLimit,
-        task.rateLimit.shared ? this.redisClient().duplicate() : undefined,
-      );
-      this.limiters.push(limiter);
-    }
-    runner.executor = new JobExecutor(
-      task,
-      binding.handler as never,
-      new TaskCodec(task, this.registry),
-      limiter,
-      deadLetters,
-      log,
-      {
-        onStart: (job) => {
-          if (this.listens('task:started')) this.emit('task:started', runner.eventBase(job));
-        },
-      },
-    );
-    return runner;
   }
 
   private redisClient(): Redis {
@@ -133,13 +144,19 @@ export class Worker extends WorkerEventEmitter {
 
   stats(): WorkerStats {
     const byType: Record<string, { held: number; running: number }> = {};
-    for (const r of this.runners) byType[r.task.name] = { held: r.held, running: r.inFlight };
+    for (const r of this.runners) {
+      const t = (byType[r.task.name] ??= { held: 0, running: 0 });
+      t.held += r.held;
+      t.running += r.inFlight;
+    }
     return { held: this.budget.held, peakHeld: this.budget.peakHeld, running: this.budget.running, byType };
   }
 
   /** The partitions this worker owns now, per task type. */
   assignment(): Record<string, number[]> {
-    return Object.fromEntries(this.runners.map((r) => [r.task.name, r.ownedPartitions()]));
+    return Object.fromEntries(
+      this.runners.filter((r) => r.readsTaskTopic).map((r) => [r.task.name, r.ownedPartitions()]),
+    );
   }
 
   /** The asynchronous tasks running now, with when they started and last called ctx.heartbeat(). */

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { TaskDefinition } from '../task/defineTask.js';
+import type { Job } from './PartitionWork.js';
 
 export interface TaskEventBase {
   readonly type: string;
@@ -16,8 +18,17 @@ export interface WorkerEvents {
   'task:completed': TaskEventBase & { readonly durationMs: number };
   'task:retrying': TaskEventBase & { readonly error: Error; readonly delayMs: number };
   'task:dead-lettered': TaskEventBase & { readonly error: Error };
-  'partitions:assigned': { readonly type: string; readonly partitions: readonly number[] };
-  'partitions:revoked': { readonly type: string; readonly partitions: readonly number[] };
+  /** `partitions` of `topics` (the task's topic, or its retry tiers). */
+  'partitions:assigned': {
+    readonly type: string;
+    readonly topics: readonly string[];
+    readonly partitions: readonly number[];
+  };
+  'partitions:revoked': {
+    readonly type: string;
+    readonly topics: readonly string[];
+    readonly partitions: readonly number[];
+  };
   /** An infrastructure error; `restarting` says whether the runtime recovers by itself. */
   error: { readonly error: Error; readonly restarting: boolean };
 }
@@ -44,4 +55,17 @@ export class WorkerEventEmitter {
   listens(event: keyof WorkerEvents): boolean {
     return this.emitter.listenerCount(event) > 0;
   }
+}
+
+export function taskEvent(task: TaskDefinition, job: Job): TaskEventBase {
+  const { record } = job;
+  return {
+    type: task.name,
+    taskId: job.taskId,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    attempt: job.attempt,
+    key: job.key,
+  };
 }

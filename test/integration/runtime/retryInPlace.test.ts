@@ -1,4 +1,4 @@
-// Guarantee: a task whose handler throws once is retried and completes, and nothing after it in its partition is committed first.
+// Guarantee: with ordered retries, a task whose handler throws once is retried in place and completes, and nothing after it in its partition is committed first.
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
@@ -7,9 +7,12 @@ import { uniqueName, using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
-describe('a handler throws once', () => {
+describe('a handler throws once (ordered retries, in place)', () => {
   it('retries the task, completes it, and commits nothing past it while it waits', async () => {
-    const task = noteTask({ partitions: 1, retry: { maxAttempts: 3, minDelayMs: 1500, maxDelayMs: 1500 } });
+    const task = noteTask({
+      partitions: 1,
+      retry: { maxAttempts: 3, minDelayMs: 1500, maxDelayMs: 1500, ordered: true },
+    });
     const producer = await using(new TaskProducer());
     const sent = await producer.enqueueMany(
       task,

@@ -1,0 +1,107 @@
+import { pino } from 'pino';
+import type { Command } from 'commander';
+import {
+  RegistryUnavailableError,
+  ServiceUnavailableError,
+  TaskstreamError,
+  type ErrorCode,
+} from '../../../pipeline/errors.js';
+import { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
+import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
+import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
+import type { Logger } from '../../../pipeline/logging/logger.js';
+import { loadConfig, type LoadedConfig } from '../config/loadConfig.js';
+
+/** A failed operation with one clear line for the user (exit code 1, no stack trace). */
+export class OperationFailed extends TaskstreamError {
+  constructor(message: string, code: ErrorCode = 'CONFIG_INVALID', cause?: unknown) {
+    super(code, message, { cause });
+  }
+}
+
+let logger: Logger | undefined;
+
+/**
+ * The CLI's logger: silent unless TASKSTREAM_LOG_LEVEL asks, and on stderr, so the kafkajs warnings it
+ * routes never mix into a table or into `--json` output.
+ */
+export function cliLogger(): Logger {
+  logger ??= pino({ level: process.env.TASKSTREAM_LOG_LEVEL ?? 'silent' }, pino.destination(2));
+  return logger;
+}
+
+/** The task types of `--config` (a global option), else of the discovered config file, else the shipped ones. */
+export function configOf(command: Command): Promise<LoadedConfig> {
+  const { config } = command.optsWithGlobals<{ config?: string }>();
+  return loadConfig(config);
+}
+
+export interface KafkaAdmins {
+  readonly address: string;
+  readonly topics: TopicAdmin;
+  readonly groups: GroupAdmin;
+}
+
+/**
+ * Connects to Kafka for one CLI command and closes the clients afterwards. A broker that does not answer
+ * fails at once with one line naming its address (a probe without retries and a 3 s connect timeout);
+ * the admin clients that do the work keep kafkajs's retries for transient errors such as a coordinator
+ * that is still loading.
+ */
+export async function withKafka<T>(fn: (admins: KafkaAdmins) => Promise<T>): Promise<T> {
+  const brokers = brokersFromEnv();
+  const address = brokers.join(',');
+  await probeKafka();
+  const kafka = createKafka({ brokers, logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
+  const admins = { address, topics: new TopicAdmin(kafka, address), groups: new GroupAdmin(kafka, address) };
+  try {
+    return await translateErrors(() => fn(admins));
+  } finally {
+    await Promise.allSettled([admins.topics.close(), admins.groups.close()]);
+  }
+}
+
+/** Throws ServiceUnavailableError (naming the address, suggesting `stack up`) when no broker answers. */
+export async function probeKafka(): Promise<void> {
+  const brokers = brokersFromEnv();
+  const address = brokers.join(',');
+  const kafka = createKafka({
+    brokers,
+    logger: cliLogger(),
+    clientId: 'taskstream-cli-probe',
+    retries: 0,
+    connectionTimeoutMs: 3000,
+  });
+  const probe = new TopicAdmin(kafka, address);
+  try {
+    await probe.brokerIds();
+  } catch (err) {
+    if (err instanceof ServiceUnavailableError) throw err;
+    throw new ServiceUnavailableError('Kafka', address, err);
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Keeps failures to one line: the registry's own error gets the same hint as Kafka's, and a Kafka error
+ * that is not ours (a refused request, say) becomes an OperationFailed with the broker's message.
+ */
+export async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RegistryUnavailableError) {
+      throw new OperationFailed(
+        `${err.message}; start the local stack with \`npx taskstream stack up\` (or set SCHEMA_REGISTRY_URL)`,
+        'REGISTRY_UNAVAILABLE',
+        err,
+      );
+    }
+    if (err instanceof TaskstreamError) throw err;
+    if (err instanceof Error && /^KafkaJS/.test(err.name)) {
+      throw new OperationFailed(`Kafka refused the request: ${err.message}`, 'SERVICE_UNAVAILABLE', err);
+    }
+    throw err;
+  }
+}

@@ -7,7 +7,8 @@ const s = services();
 process.env.KAFKA_BROKERS = s.kafkaBrokers;
 process.env.SCHEMA_REGISTRY_URL = s.registryUrl;
 process.env.REDIS_URL = s.redisUrl;
-process.env.TASKSTREAM_LOG_LEVEL ??= 'warn';
+// Failures are what many tests provoke; their logs would bury the test report. Set the variable to see them.
+process.env.TASKSTREAM_LOG_LEVEL ??= 'fatal';
 
 afterEach(async () => {
   await runCleanups();

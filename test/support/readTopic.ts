@@ -57,3 +57,13 @@ export async function startReading(topic: string, brokerList?: string[]): Promis
 export async function readTopic(topic: string, count: number, brokerList?: string[]): Promise<SeenRecord[]> {
   return (await startReading(topic, brokerList)).until(count);
 }
+
+/** Everything on the topic now (up to its current end offsets), however many records that is. */
+export async function readAll(topic: string, brokerList?: string[]): Promise<SeenRecord[]> {
+  const admin = rawKafka(brokerList).admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = ends.reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
+  return total === 0 ? [] : readTopic(topic, total, brokerList);
+}

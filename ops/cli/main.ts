@@ -4,6 +4,9 @@ import { registerStackCommand } from './commands/stack.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerTopicsCommand } from './commands/topics.js';
+import { registerEnqueueCommand } from './commands/enqueue.js';
+import { registerLagCommand } from './commands/lag.js';
+import { registerWorkersCommand } from './commands/workers.js';
 import { UsageError } from './UsageError.js';
 
 /** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
@@ -20,6 +23,9 @@ program.option(
   'task definitions module (default: ./taskstream.config.ts or .js, else the task types taskstream ships)',
 );
 registerTopicsCommand(program);
+registerEnqueueCommand(program);
+registerLagCommand(program);
+registerWorkersCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,48 +1,137 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { onCleanup } from './resources.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { noteSchema } from './fixtures/taskTypes.js';
+import { onCleanup, uniqueName } from './resources.js';
+import { services } from './services.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(repoRoot, 'ops', 'cli', 'bin.js');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = path.join(root, 'ops', 'cli', 'bin.js');
 
 export interface CliResult {
+  /** The exit code (null when killed by the timeout). */
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Wall time from spawn to exit. */
+  readonly ms: number;
+  /** stdout parsed as JSON (throws with the output when it is not). */
+  json<T = unknown>(): T;
+}
+
+export interface RunCliOptions {
+  /** Written to the child's stdin, which is then closed (default: stdin closed at once). */
+  readonly input?: string;
+  /** Extra or overriding environment; the service addresses of this test run are set by default. */
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
 }
 
 /**
- * Runs the real `taskstream` CLI in a child process, the way a user does, against this test run's services
- * (KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL are inherited from the test process).
+ * Runs the real `taskstream` command (`node ops/cli/bin.js ...`) in a child process, the way a user does,
+ * against this test run's services (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL). Asynchronous, so a
+ * worker running in the test process keeps heartbeating meanwhile. The CLI logs nothing unless
+ * TASKSTREAM_LOG_LEVEL is passed in `env`: the test process's own level does not leak into its output.
  */
-export async function runCli(
-  args: readonly string[],
-  { env = {}, cwd = repoRoot, timeoutMs = 90_000 }: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
-): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const s = services();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    KAFKA_BROKERS: s.kafkaBrokers,
+    SCHEMA_REGISTRY_URL: s.registryUrl,
+    REDIS_URL: s.redisUrl,
+    NO_COLOR: '1',
+    ...options.env,
+  };
+  if (!options.env?.TASKSTREAM_LOG_LEVEL) delete env.TASKSTREAM_LOG_LEVEL;
+  const started = Date.now();
   const child = spawn(process.execPath, [bin, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd ?? root,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.on('error', () => undefined); // the CLI may exit before reading stdin
+  child.stdin.end(options.input ?? '');
   let exited = false;
   onCleanup(() => {
     if (!exited) child.kill('SIGKILL');
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  exited = true;
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      exited = true;
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ms: Date.now() - started,
+        json<T>() {
+          try {
+            return JSON.parse(stdout) as T;
+          } catch {
+            throw new Error(`stdout of taskstream ${args.join(' ')} is not JSON:\n${stdout}\nstderr:\n${stderr}`);
+          }
+        },
+      });
+    });
+  });
 }
 
 /** Runs the CLI and parses its stdout as JSON; fails with its stderr when it does not exit 0. */
-export async function runCliJson<T = unknown>(args: readonly string[], options?: { env?: Record<string, string> }): Promise<T> {
+export async function runCliJson<T = unknown>(args: readonly string[], options?: RunCliOptions): Promise<T> {
   const r = await runCli(args, options);
   if (r.code !== 0) throw new Error(`taskstream ${args.join(' ')} exited ${r.code}: ${r.stderr || r.stdout}`);
-  return JSON.parse(r.stdout) as T;
+  return r.json<T>();
+}
+
+export interface CliConfig {
+  /** The folder holding the config file (a "type": "module" package), removed after the test. */
+  readonly dir: string;
+  /** The config file, for `--config`. */
+  readonly file: string;
+  /** The task type it declares: a note task (test/support/fixtures/taskTypes.ts) with a name of its own. */
+  readonly name: string;
+  readonly topic: string;
+}
+
+/**
+ * Writes a `taskstream.config.ts` declaring one note task type with a unique name, so no two tests share
+ * topics, groups or subjects. Build the same type in the test process with `noteTask({ name, partitions })`.
+ */
+export function writeCliConfig(options: { partitions?: number } = {}): CliConfig {
+  const name = uniqueName('clinote');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskstream-cli-'));
+  onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const url = (p: string): string => pathToFileURL(path.join(root, p)).href;
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  const file = path.join(dir, 'taskstream.config.ts');
+  fs.writeFileSync(
+    file,
+    `import { defineTask } from '${url('pipeline/task/defineTask.js')}';
+import { defineConfig } from '${url('ops/cli/config/defineConfig.js')}';
+
+const noteSchema = ${JSON.stringify(noteSchema)} as const;
+
+export default defineConfig({
+  tasks: [
+    defineTask({ name: '${name}', schema: noteSchema, key: (n) => n.key, partitions: ${options.partitions ?? 3} }),
+  ],
+});
+`,
+  );
+  return { dir, file, name, topic: `tasks.${name}` };
+}
+
+/** A note payload as JSON text. */
+export function noteJson(id: string, key = 'k', seq = 1): string {
+  return JSON.stringify({ id, key, seq });
 }

@@ -35,8 +35,11 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`config file ${file}: ${err.message}`);
-    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    throw new ConfigError(`config file ${file} failed to load: ${first}`);
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+    const hint = /require\(\) (of )?ES Module/i.test(first)
+      ? ' (it was loaded as CommonJS: add "type": "module" to the package.json beside it, or name it .mts/.mjs)'
+      : '';
+    throw new ConfigError(`config file ${file} failed to load: ${first}${hint}`);
   }
   return { tasks: checkTasks(mod.default, file), source: file };
 }

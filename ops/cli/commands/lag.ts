@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { partitionLags, resolveTargets } from '../shared/groups.js';
+import { printJson, printTable, say } from '../shared/output.js';
+import { configOf, withKafka } from '../shared/services.js';
+
+export function registerLagCommand(program: Command): void {
+  program
+    .command('lag')
+    .description('per partition: end offset, committed offset and lag of a worker group, with the total')
+    .option('--type <type>', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
+    .option('--group <group>', 'consumer group (default: the worker group of each task type that has one)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Lag is end offset minus committed offset: tasks written but not yet completed and committed. A partition
+the group never committed counts from its earliest stored record, where a worker would start.`,
+    )
+    .action(async (opts: { type?: string; group?: string; json?: boolean }, cmd: Command) => {
+      const config = await configOf(cmd);
+      await withKafka(async ({ groups, topics }) => {
+        const targets = await resolveTargets(config, opts, groups, topics);
+        const reports = [];
+        for (const t of targets) {
+          const committed = await groups.fetchOffsets(t.group, t.topics.length > 0 ? t.topics : undefined);
+          const topicNames = t.topics.length > 0 ? t.topics : [...new Set(committed.map((c) => c.topic))];
+          const partitions = await partitionLags(groups, t.group, topicNames, committed);
+          reports.push({
+            group: t.group,
+            type: t.type,
+            partitions,
+            total: partitions.reduce((sum, p) => sum + p.lag, 0),
+          });
+        }
+        if (opts.json) return printJson(reports);
+        reports.forEach((r, i) => {
+          if (i > 0) say();
+          say(`group ${r.group}${r.type ? ` (task type ${r.type})` : ''}`);
+          if (r.partitions.length === 0) return say('no committed offsets');
+          printTable(
+            ['TOPIC', 'PARTITION', 'END', 'COMMITTED', 'LAG'],
+            r.partitions.map((p) => [p.topic, p.partition, p.end, p.committed ?? '-', p.lag]),
+          );
+          say(`total lag ${r.total}`);
+        });
+      });
+    });
+}

@@ -1,0 +1,98 @@
+import type { CommittedOffset, GroupAdmin, PartitionOffsets } from '../../../pipeline/kafka/GroupAdmin.js';
+import type { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
+import { findTask, knownTypes, type LoadedConfig } from '../config/loadConfig.js';
+import { note } from './output.js';
+import { OperationFailed } from './services.js';
+
+/** The worker's default group prefix (WorkerOptions.groupPrefix): its group for a type is `taskstream.<name>`. */
+export const DEFAULT_GROUP_PREFIX = 'taskstream';
+
+export interface GroupTarget {
+  readonly group: string;
+  /** The task type, when the group was chosen by type. */
+  readonly type: string | null;
+  /** The topics to report; empty means "every topic the group consumes or committed on". */
+  readonly topics: readonly string[];
+}
+
+/**
+ * Which consumer groups `lag` and `workers` look at: `--type T` → its worker group (or `--group`);
+ * `--group G` alone → that group; neither → the default worker group of every configured task type that
+ * exists. A group or topic named explicitly that does not exist is an error; with neither option, groups
+ * that do not exist are skipped (and said so on stderr).
+ */
+export async function resolveTargets(
+  config: LoadedConfig,
+  opts: { type?: string; group?: string },
+  groups: GroupAdmin,
+  topics: TopicAdmin,
+): Promise<GroupTarget[]> {
+  const existingGroups = new Set((await groups.listGroups()).map((g) => g.groupId));
+  if (opts.type !== undefined) {
+    const task = findTask(config, opts.type);
+    const group = opts.group ?? `${DEFAULT_GROUP_PREFIX}.${task.name}`;
+    if (!(await topics.listTopics()).includes(task.topic)) {
+      throw new OperationFailed(
+        `topic "${task.topic}" of task type "${task.name}" does not exist; create it with \`taskstream topics create ${task.name}\``,
+      );
+    }
+    if (!existingGroups.has(group)) {
+      throw new OperationFailed(
+        opts.group === undefined
+          ? `consumer group "${group}" does not exist: no worker of task type "${task.name}" has joined it yet (pass --group for another group)`
+          : `consumer group "${group}" does not exist`,
+      );
+    }
+    return [{ group, type: task.name, topics: [task.topic] }];
+  }
+  if (opts.group !== undefined) {
+    if (!existingGroups.has(opts.group)) throw new OperationFailed(`consumer group "${opts.group}" does not exist`);
+    const task = config.tasks.find((t) => opts.group === `${DEFAULT_GROUP_PREFIX}.${t.name}`);
+    return [{ group: opts.group, type: task?.name ?? null, topics: [] }];
+  }
+  const targets = config.tasks
+    .map((t) => ({ group: `${DEFAULT_GROUP_PREFIX}.${t.name}`, type: t.name, topics: [t.topic] }))
+    .filter((t) => existingGroups.has(t.group));
+  if (targets.length === 0) {
+    note(
+      config.tasks.length === 0
+        ? `no task types (${knownTypes(config)})`
+        : `no worker group exists yet for: ${config.tasks.map((t) => `${DEFAULT_GROUP_PREFIX}.${t.name}`).join(', ')}`,
+    );
+  }
+  return targets;
+}
+
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset the next record will get. */
+  readonly end: number;
+  /** The next offset the group will read; null when it never committed this partition. */
+  readonly committed: number | null;
+  /** Records not yet committed: end − committed, or end − log start without a commit. */
+  readonly lag: number;
+}
+
+/** End offsets, committed offsets and lag for every partition of the given topics. */
+export async function partitionLags(
+  groups: GroupAdmin,
+  group: string,
+  topics: readonly string[],
+  committed?: readonly CommittedOffset[],
+): Promise<PartitionLag[]> {
+  const offsets = committed ?? (await groups.fetchOffsets(group, topics));
+  const byTp = new Map(offsets.map((o) => [`${o.topic}:${o.partition}`, Number(o.offset)]));
+  const ends = await Promise.all(
+    topics.map(async (topic) => ({ topic, parts: await groups.fetchTopicOffsets(topic) })),
+  );
+  return ends.flatMap(({ topic, parts }) => parts.map((p) => lagOf(topic, p, byTp.get(`${topic}:${p.partition}`))));
+}
+
+function lagOf(topic: string, p: PartitionOffsets, committedOffset: number | undefined): PartitionLag {
+  const end = Number(p.high);
+  const committed = committedOffset === undefined || committedOffset < 0 ? null : committedOffset;
+  // Without a commit, a worker group starts at the earliest record still stored.
+  const lag = Math.max(0, end - (committed ?? Number(p.low)));
+  return { topic, partition: p.partition, end, committed, lag };
+}

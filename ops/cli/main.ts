@@ -7,6 +7,7 @@ import { registerTopicsCommand } from './commands/topics.js';
 import { registerEnqueueCommand } from './commands/enqueue.js';
 import { registerLagCommand } from './commands/lag.js';
 import { registerWorkersCommand } from './commands/workers.js';
+import { registerOffsetsCommand } from './commands/offsets.js';
 import { UsageError } from './UsageError.js';
 
 /** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
@@ -26,6 +27,7 @@ registerTopicsCommand(program);
 registerEnqueueCommand(program);
 registerLagCommand(program);
 registerWorkersCommand(program);
+registerOffsetsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'HANDLER_TIMEOUT'
   | 'UNRECOVERABLE'
   | 'LOCK_BUSY'
+  | 'LOCK_UNAVAILABLE'
+  | 'LOCK_LOST'
   | 'SHUTDOWN'
   | 'STACK_FAILED';
 

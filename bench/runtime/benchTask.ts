@@ -18,6 +18,7 @@ export function benchTask(name: string, options: { keyed?: boolean } = {}) {
     schema: benchSchema,
     partitions: 6,
     concurrency: 1000,
+    dedupe: false,
     key: options.keyed === false ? undefined : (t) => t.key,
   });
 }

@@ -53,7 +53,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 /**
  * The retry decision as a table (tested as such):
  * | failure                                   | action                                       |
- * | registry unreachable                      | retry, attempt not counted, never dead-letter |
+ * | registry unreachable, lock busy or        | retry, attempt not counted, never dead-letter |
+ * |   Redis unable to grant the lock          |                                              |
  * | bytes that do not decode                  | dead-letter at once                          |
  * | retriable: false (UnrecoverableError, …)  | dead-letter at once                          |
  * | anything else, attempts left              | retry after backoff                          |
@@ -65,7 +66,8 @@ export function decideFailure(
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): FailureAction {
-  if (err instanceof RegistryUnavailableError) {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (err instanceof RegistryUnavailableError || code === 'LOCK_BUSY' || code === 'LOCK_UNAVAILABLE') {
     return { kind: 'retry', delayMs: backoffMs(policy, Math.min(attempt, 6), random), consumesAttempt: false };
   }
   if (err instanceof DecodeError || !isRetriable(err)) return { kind: 'dead-letter' };

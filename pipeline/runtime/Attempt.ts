@@ -18,6 +18,7 @@ export class Attempt implements TaskContext {
   private abortReason: Error | undefined;
   private resolveEarly: ((outcome: AttemptOutcome) => void) | undefined;
   private childLog: Logger | undefined;
+  fencingToken: number | undefined;
 
   constructor(
     readonly job: Job,

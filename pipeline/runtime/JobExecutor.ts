@@ -9,6 +9,8 @@ import type { HandOffSender } from '../retry/HandOffSender.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
 import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from '../task/defineTask.js';
+import type { DedupeStore } from '../dedupe/DedupeStore.js';
+import type { HeldLock, TaskLocks } from '../locks/TaskLocks.js';
 import type { Attempt, AttemptOutcome } from './Attempt.js';
 import type { Job } from './PartitionWork.js';
 import type { TaskHandler } from './TaskContext.js';
@@ -29,6 +31,13 @@ const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 
 export interface ExecutorHooks {
   onStart(job: Job): void;
+  onDeduplicated(job: Job): void;
+}
+
+/** Coordination through Redis, present only when the task type asks for it. */
+export interface ExecutorGuards {
+  readonly dedupe?: DedupeStore;
+  readonly locks?: TaskLocks;
 }
 
 /**
@@ -46,6 +55,7 @@ export class JobExecutor {
     private readonly workerId: string,
     private readonly log: Logger,
     private readonly hooks: ExecutorHooks,
+    private readonly guards: ExecutorGuards = {},
   ) {
     this.tiers = retryTiers(task.retry);
   }
@@ -63,8 +73,39 @@ export class JobExecutor {
       if (decoded === NOT_CACHED) return this.decodeThenRun(job, attempt);
       job.payload = decoded;
     }
+    if (this.guards.dedupe || this.task.lock) return this.guarded(job, attempt);
     const outcome = this.limiter ? this.limiter.run(async () => this.invoke(job, attempt)) : this.invoke(job, attempt);
     return outcome instanceof Promise ? outcome.then((o) => this.toResult(job, o)) : this.toResult(job, outcome);
+  }
+
+  /** Dedupe check, lock, handler, done mark: the path of task types that coordinate through Redis. */
+  private async guarded(job: Job, attempt: Attempt): Promise<JobResult> {
+    const { dedupe, locks } = this.guards;
+    if (dedupe && (await dedupe.isDone(job.taskId))) {
+      this.hooks.onDeduplicated(job);
+      return COMPLETED;
+    }
+    let held: HeldLock | undefined;
+    if (this.task.lock && locks) {
+      const key = this.task.lock.key(job.payload as never);
+      try {
+        held = await locks.acquire(key, this.task.lock.leaseMs, (lost) => attempt.abort(lost));
+      } catch (err) {
+        return this.onFailure(job, toError(err));
+      }
+      attempt.fencingToken = held.fencingToken;
+    }
+    try {
+      const outcome = await (this.limiter
+        ? this.limiter.run(async () => this.invoke(job, attempt))
+        : this.invoke(job, attempt));
+      if (!outcome.ok) return await this.onFailure(job, outcome.error);
+      // Marked before the offset can be committed, so a redelivery after a crash finds it.
+      await dedupe?.markDone(job.taskId);
+      return COMPLETED;
+    } finally {
+      await held?.release();
+    }
   }
 
   private async decodeThenRun(job: Job, attempt: Attempt): Promise<JobResult> {

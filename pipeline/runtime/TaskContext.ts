@@ -13,6 +13,8 @@ export interface TaskContext {
   readonly offset: string;
   /** Aborts on the task's timeout and on shutdown or loss of the partition; pass it to fetch, streams, … */
   readonly signal: AbortSignal;
+  /** With a task lock: grows with every grant of the lock key; pass it to stores that fence stale writers. */
+  readonly fencingToken: number | undefined;
   /** Tells the runtime the handler is alive and making progress (shown in stats; group membership is kept by the runtime). */
   heartbeat(): void;
   readonly log: Logger;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RegistryClient } from '../codec/RegistryClient.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
 import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
@@ -9,6 +9,9 @@ import { RecordProducer } from '../kafka/RecordProducer.js';
 import { TopicAdmin } from '../kafka/TopicAdmin.js';
 import { rootLogger, type Logger } from '../logging/logger.js';
 import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
+import { DedupeStore } from '../dedupe/DedupeStore.js';
+import { TaskLocks } from '../locks/TaskLocks.js';
+import { createRedis } from '../redis/redisConnection.js';
 import { HandOffSender } from '../retry/HandOffSender.js';
 import { retryTopics, taskTopics } from '../task/taskTopics.js';
 import { JobExecutor } from './JobExecutor.js';
@@ -42,6 +45,7 @@ export class Worker extends WorkerEventEmitter {
   private readonly runners: TaskTypeRunner[] = [];
   private readonly limiters: TaskRateLimiter[] = [];
   private redis: Redis | undefined;
+  private locks: TaskLocks | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -73,7 +77,7 @@ export class Worker extends WorkerEventEmitter {
     await this.producer.connect();
     const handOffs = new HandOffSender(this.producer);
     for (const binding of this.options.handlers) {
-      const executor = this.executorFor(binding, handOffs);
+      const executor = await this.executorFor(binding, handOffs);
       const group = `${this.options.groupPrefix}.${binding.task.name}`;
       this.runners.push(this.runnerFor(binding.task, executor, group, [binding.task.topic]));
       // Retry tiers are a group of their own, so a tier waiting for its head never holds up the main topic.
@@ -81,12 +85,19 @@ export class Worker extends WorkerEventEmitter {
       if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
     }
     await Promise.all(this.runners.map((r) => r.start()));
-    this.log.info({ types: this.runners.map((r) => r.task.name) }, 'worker started');
+    this.log.info({ types: this.options.handlers.map((h) => h.task.name) }, 'worker started');
   }
 
   /** One per task type, shared by its main and retry runners (so a rate limit counts both). */
-  private executorFor(binding: HandlerBinding, handOffs: HandOffSender): JobExecutor {
+  private async executorFor(binding: HandlerBinding, handOffs: HandOffSender): Promise<JobExecutor> {
     const { task } = binding;
+    const log = this.log.child({ type: task.name });
+    let dedupe: DedupeStore | undefined;
+    if (task.dedupeTtlMs !== undefined) {
+      dedupe = new DedupeStore(this.redisClient(), `${this.options.groupPrefix}.${task.name}`, task.dedupeTtlMs, log);
+      await dedupe.refreshEpoch();
+    }
+    if (task.lock) this.locks ??= new TaskLocks(this.redisClient());
     let limiter: TaskRateLimiter | undefined;
     if (task.rateLimit) {
       const redis = task.rateLimit.shared ? this.redisClient().duplicate() : undefined;
@@ -100,12 +111,16 @@ export class Worker extends WorkerEventEmitter {
       limiter,
       handOffs,
       this.id,
-      this.log.child({ type: task.name }),
+      log,
       {
         onStart: (job) => {
           if (this.listens('task:started')) this.emit('task:started', taskEvent(task, job));
         },
+        onDeduplicated: (job) => {
+          if (this.listens('task:deduplicated')) this.emit('task:deduplicated', taskEvent(task, job));
+        },
       },
+      { dedupe, locks: this.locks },
     );
   }
 
@@ -135,10 +150,7 @@ export class Worker extends WorkerEventEmitter {
   }
 
   private redisClient(): Redis {
-    this.redis ??= new Redis(this.options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-      maxRetriesPerRequest: 3,
-      lazyConnect: false,
-    });
+    this.redis ??= createRedis(this.options.redisUrl);
     return this.redis;
   }
 

@@ -18,6 +18,8 @@ export interface WorkerEvents {
   'task:completed': TaskEventBase & { readonly durationMs: number };
   'task:retrying': TaskEventBase & { readonly error: Error; readonly delayMs: number };
   'task:dead-lettered': TaskEventBase & { readonly error: Error };
+  /** Its id had completed before (a redelivery): acknowledged without running the handler. */
+  'task:deduplicated': TaskEventBase;
   /** `partitions` of `topics` (the task's topic, or its retry tiers). */
   'partitions:assigned': {
     readonly type: string;

@@ -14,6 +14,13 @@ export interface RateLimitOptions {
   readonly shared?: boolean;
 }
 
+export interface LockOptions<P> {
+  /** The lock key of a task, e.g. `report:${p.customerId}`: tasks with one lock key never run at once. */
+  readonly key: (payload: P) => string;
+  /** Lease, extended while the handler runs (default 30 s). */
+  readonly leaseMs?: number;
+}
+
 export interface TaskOptions<S extends AvroRecordSchema> {
   /** The task type's name: letters, digits, '.', '_' and '-'. */
   readonly name: string;
@@ -33,8 +40,15 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   readonly rateLimit?: RateLimitOptions;
   /** The handler's signal aborts after this long, and the attempt counts as failed (default 60 s). */
   readonly timeoutMs?: number;
-  /** Attempts and backoff; a failed task waits, holding back later tasks of its key, then runs again. */
+  /** Attempts, backoff, and whether retries keep key order (see RetryOptions.ordered). */
   readonly retry?: RetryOptions;
+  /**
+   * Skip a task whose id already completed (a redelivery). On by default; costs a Redis round trip per task,
+   * so turn it off for idempotent high-volume work. `ttlMs` must outlast the longest retry path (default 7 days).
+   */
+  readonly dedupe?: boolean | { readonly ttlMs: number };
+  /** Hold a distributed lock (Redlock, with a fencing token in ctx.fencingToken) while the handler runs. */
+  readonly lock?: LockOptions<AvroValue<S, 'output'>>;
 }
 
 export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
@@ -51,6 +65,9 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly rateLimit: RateLimitOptions | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  /** Dedupe mark lifetime, or undefined when dedupe is off. */
+  readonly dedupeTtlMs: number | undefined;
+  readonly lock: { readonly key: (payload: never) => string; readonly leaseMs: number } | undefined;
 }
 
 export type PayloadOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'output'> : never;
@@ -102,5 +119,20 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
     rateLimit,
     timeoutMs: positiveInt(name, 'timeoutMs', options.timeoutMs, 60_000),
     retry: retryPolicy(options.retry, `task "${name}": retry`),
+    dedupeTtlMs:
+      options.dedupe === false
+        ? undefined
+        : positiveInt(
+            name,
+            'dedupe.ttlMs',
+            typeof options.dedupe === 'object' ? options.dedupe.ttlMs : undefined,
+            7 * 86_400_000,
+          ),
+    lock: options.lock
+      ? {
+          key: options.lock.key as (payload: never) => string,
+          leaseMs: positiveInt(name, 'lock.leaseMs', options.lock.leaseMs, 30_000),
+        }
+      : undefined,
   };
 }

@@ -118,8 +118,8 @@ describe('backoffMs', () => {
 });
 
 describe('retryPolicy', () => {
-  it('defaults to 3 attempts, 1 s first backoff, 5 min cap', () => {
-    expect(retryPolicy()).toEqual({ maxAttempts: 3, minDelayMs: 1000, maxDelayMs: 300_000 });
+  it('defaults to 3 attempts, 1 s first backoff, 5 min cap, non-blocking retries', () => {
+    expect(retryPolicy()).toEqual({ maxAttempts: 3, minDelayMs: 1000, maxDelayMs: 300_000, ordered: false });
   });
 
   it('rejects a maxAttempts below 1', () => {

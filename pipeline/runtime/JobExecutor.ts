@@ -32,6 +32,8 @@ const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 export interface ExecutorHooks {
   onStart(job: Job): void;
   onDeduplicated(job: Job): void;
+  /** Fault tests pause here: the copy is durable, the source offset not yet committed. */
+  afterHandOff?(taskId: string, topic: string): Promise<void>;
 }
 
 /** Coordination through Redis, present only when the task type asks for it. */
@@ -147,6 +149,7 @@ export class JobExecutor {
   private async handOff(job: Job, copy: OutgoingRecord, result: JobResult): Promise<JobResult> {
     try {
       await this.handOffs.send(copy);
+      await this.hooks.afterHandOff?.(job.taskId, copy.topic);
       return result;
     } catch (err) {
       // The copy did not land: keep the task and try again, never drop it.

@@ -119,6 +119,7 @@ export class Worker extends WorkerEventEmitter {
         onDeduplicated: (job) => {
           if (this.listens('task:deduplicated')) this.emit('task:deduplicated', taskEvent(task, job));
         },
+        afterHandOff: this.options.testHooks?.afterHandOff,
       },
       { dedupe, locks: this.locks },
     );

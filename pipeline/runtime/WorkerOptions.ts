@@ -26,10 +26,12 @@ export interface WorkerOptions {
   readonly logger?: Logger;
   /** Create missing topics of the task types on start (default true). */
   readonly createTopics?: boolean;
+  /** For fault tests only: called after a hand-off copy is durable and before its source offset commits. */
+  readonly testHooks?: { readonly afterHandOff?: (taskId: string, topic: string) => Promise<void> };
 }
 
-export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, 'brokers' | 'registryUrl' | 'redisUrl' | 'logger'>> &
-  Pick<WorkerOptions, 'brokers' | 'registryUrl' | 'redisUrl' | 'logger'>;
+type OptionalKeys = 'brokers' | 'registryUrl' | 'redisUrl' | 'logger' | 'testHooks';
+export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, OptionalKeys>> & Pick<WorkerOptions, OptionalKeys>;
 
 function positiveInt(field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)

@@ -37,7 +37,8 @@ export async function startChildWorker(env: Record<string, string>): Promise<Chi
 }
 
 export interface HandlerRecord {
-  readonly event: 'start' | 'done' | 'assigned' | 'revoked';
+  readonly event: 'start' | 'done' | 'assigned' | 'revoked' | 'deduplicated' | 'handed-off';
+  readonly topic?: string;
   readonly pid: number;
   readonly at: number;
   readonly id: string;

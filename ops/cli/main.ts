@@ -8,6 +8,7 @@ import { registerEnqueueCommand } from './commands/enqueue.js';
 import { registerLagCommand } from './commands/lag.js';
 import { registerWorkersCommand } from './commands/workers.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
+import { registerDlqCommand } from './commands/dlq.js';
 import { UsageError } from './UsageError.js';
 
 /** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
@@ -28,6 +29,7 @@ registerEnqueueCommand(program);
 registerLagCommand(program);
 registerWorkersCommand(program);
 registerOffsetsCommand(program);
+registerDlqCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -22,8 +22,8 @@ export interface RangeReaderOptions {
 
 /**
  * Reads fixed offset ranges of a topic once, for tools (`taskstream dlq`). kafkajs has no group-less
- * consumer, so it reads through a throwaway group (`taskstream.cli-reader.<uuid>`) that never commits: when
- * it leaves, the group has no offsets and the coordinator drops it; no real group's offsets are touched.
+ * consumer, so it reads through a throwaway group (`taskstream.cli-reader.<uuid>`) that never commits and is
+ * deleted when the read ends; no real group's offsets are touched.
  */
 export class RangeReader {
   constructor(
@@ -41,8 +41,9 @@ export class RangeReader {
     const wanted = new Map(ranges.filter((r) => r.from < r.to).map((r) => [r.partition, r]));
     if (wanted.size === 0) return { incomplete: [] };
     const reached = new Map<number, bigint>([...wanted].map(([p, r]) => [p, r.from]));
+    const groupId = `taskstream.cli-reader.${randomUUID()}`;
     const consumer: Consumer = this.kafka.consumer({
-      groupId: `taskstream.cli-reader.${randomUUID()}`,
+      groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
       sessionTimeout: 10_000,
@@ -121,6 +122,20 @@ export class RangeReader {
       };
     } finally {
       await consumer.disconnect().catch(() => undefined);
+      await this.deleteGroup(groupId);
+    }
+  }
+
+  /** The coordinator would drop the empty group within minutes anyway; deleting it keeps group lists clean. */
+  private async deleteGroup(groupId: string): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([groupId]);
+    } catch {
+      /* best effort */
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 }

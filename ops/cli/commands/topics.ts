@@ -23,7 +23,9 @@ interface CreateOptions {
 }
 
 export function registerTopicsCommand(program: Command): void {
-  const topics = program.command('topics').description("a task type's Kafka topics: its own and its dead-letter topic");
+  const topics = program
+    .command('topics')
+    .description("a task type's Kafka topics: its own, its retry tiers and its dead-letter topic");
 
   topics
     .command('create')

@@ -1,8 +1,15 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommittedOffset, GroupAdmin, GroupInfo } from '../../../pipeline/kafka/GroupAdmin.js';
 import { partitionLags, resolveTargets, type GroupTarget } from '../shared/groups.js';
 import { duration, formatDuration, printJson, printTable, red, say } from '../shared/output.js';
-import { readSightings, stateFilePath, writeSightings, type OffsetSighting } from '../shared/progressState.js';
+import {
+  judgeProgress,
+  readSightings,
+  stateFilePath,
+  writeSightings,
+  type OffsetSighting,
+  type ProgressStatus,
+} from '../shared/progressState.js';
 import { configOf, withKafka } from '../shared/services.js';
 
 interface WorkersOptions {
@@ -13,8 +20,6 @@ interface WorkersOptions {
   json?: boolean;
 }
 
-type Status = 'caught-up' | 'progressing' | 'waiting' | 'stuck';
-
 interface PartitionReport {
   readonly topic: string;
   readonly partition: number;
@@ -23,7 +28,7 @@ interface PartitionReport {
   readonly committed: number | null;
   readonly end: number;
   readonly lag: number;
-  readonly status: Status;
+  readonly status: ProgressStatus;
   /** How long the committed offset has been where it is, as far as this run and earlier runs saw. */
   readonly unchangedMs: number;
 }
@@ -36,17 +41,15 @@ export function registerWorkersCommand(program: Command): void {
     )
     .option('--type <type>', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
     .option('--group <group>', 'consumer group (default: the worker group of each task type that has one)')
-    .option(
-      '--stuck-after <duration>',
-      'STUCK: lag > 0 and the committed offset has not moved for this long',
-      duration,
-      60_000,
+    .addOption(
+      new Option('--stuck-after <duration>', 'STUCK: lag > 0 and the committed offset has not moved for this long')
+        .argParser(duration)
+        .default(60_000, '60s'),
     )
-    .option(
-      '--sample <duration>',
-      'watch the committed offsets this long before reporting (0: one sample)',
-      duration,
-      2000,
+    .addOption(
+      new Option('--sample <duration>', 'watch the committed offsets this long before reporting (0: one sample)')
+        .argParser(duration)
+        .default(2000, '2s'),
     )
     .option('--json', 'print JSON')
     .addHelpText(
@@ -108,22 +111,17 @@ async function report(
   const sightings = new Map<string, OffsetSighting>();
   const partitions: PartitionReport[] = lags.map((p) => {
     const key = `${p.topic}:${p.partition}`;
-    const now = p.committed ?? -1;
-    const then = before.get(key) ?? -1;
-    const seen = history.get(key);
-    const movedNow = then !== now;
-    const movedSinceLastRun = seen !== undefined && seen.offset !== now;
-    const since = movedNow ? t1 : !movedSinceLastRun && seen ? Math.min(seen.since, t0) : t0;
-    sightings.set(key, { offset: now, since });
-    const unchangedMs = t1 - since;
-    const status: Status =
-      p.lag === 0
-        ? 'caught-up'
-        : movedNow || movedSinceLastRun
-          ? 'progressing'
-          : unchangedMs >= opts.stuckAfter
-            ? 'stuck'
-            : 'waiting';
+    const judged = judgeProgress({
+      lag: p.lag,
+      first: before.get(key) ?? -1,
+      second: p.committed ?? -1,
+      previousRun: history.get(key),
+      t0,
+      t1,
+      stuckAfterMs: opts.stuckAfter,
+    });
+    sightings.set(key, judged.sighting);
+    const { status, unchangedMs } = judged;
     return { ...p, memberId: owner.get(key) ?? null, status, unchangedMs };
   });
   writeSightings(stateFile, target.group, sightings);

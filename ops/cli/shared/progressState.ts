@@ -22,6 +22,44 @@ interface StateFile {
 /** Groups not looked at for this long are dropped from the file. */
 const FORGET_AFTER_MS = 7 * 24 * 3_600_000;
 
+export type ProgressStatus = 'caught-up' | 'progressing' | 'waiting' | 'stuck';
+
+export interface ProgressInput {
+  readonly lag: number;
+  /** The committed offset at the first sample (t0) and at the second (t1); -1 when none. */
+  readonly first: number;
+  readonly second: number;
+  /** What an earlier run recorded for this partition, if anything. */
+  readonly previousRun: OffsetSighting | undefined;
+  readonly t0: number;
+  readonly t1: number;
+  readonly stuckAfterMs: number;
+}
+
+/**
+ * A partition is STUCK when it has lag and its committed offset has not moved for `stuckAfterMs`: not
+ * between the two samples of this run, and not since the earlier run that saw it at the same offset.
+ */
+export function judgeProgress(p: ProgressInput): {
+  status: ProgressStatus;
+  unchangedMs: number;
+  sighting: OffsetSighting;
+} {
+  const movedNow = p.first !== p.second;
+  const movedSinceLastRun = p.previousRun !== undefined && p.previousRun.offset !== p.second;
+  const since = movedNow ? p.t1 : p.previousRun && !movedSinceLastRun ? Math.min(p.previousRun.since, p.t0) : p.t0;
+  const unchangedMs = p.t1 - since;
+  const status: ProgressStatus =
+    p.lag === 0
+      ? 'caught-up'
+      : movedNow || movedSinceLastRun
+        ? 'progressing'
+        : unchangedMs >= p.stuckAfterMs
+          ? 'stuck'
+          : 'waiting';
+  return { status, unchangedMs, sighting: { offset: p.second, since } };
+}
+
 export function stateFilePath(brokers: string): string {
   const id = createHash('sha1').update(brokers).digest('hex').slice(0, 12);
   return path.join(process.env.TASKSTREAM_STATE_DIR ?? os.tmpdir(), `taskstream-workers-${id}.json`);

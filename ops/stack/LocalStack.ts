@@ -117,7 +117,11 @@ export class LocalStack {
   }
 
   private async upRegistry(report: (line: string) => void): Promise<void> {
-    if (await httpOk(this.registry.readinessUrl)) {
+    if (await httpOk(this.registry.apiUrl)) {
+      // Something answers; if it is ours, it must also have finished loading its schemas.
+      if (this.registry.process.isRunning()) {
+        await waitUntil(`schema registry at ${this.registry.url}`, () => httpOk(this.registry.readinessUrl), 120_000);
+      }
       report(`registry  ${this.registry.url} already up`);
       return;
     }
@@ -204,7 +208,7 @@ export class LocalStack {
     const owner = (running: boolean, up: boolean): PartStatus['owner'] =>
       running ? 'stack' : up ? 'external' : 'none';
     const kafkaUp = (await kafkaBrokerCount(this.bootstrap)) > 0;
-    const registryUp = await httpOk(this.registry.readinessUrl);
+    const registryUp = await httpOk(this.registry.apiUrl);
     const redisUp = await redisPing(this.layout.redisPort);
     return [
       {

@@ -28,7 +28,13 @@ export class RegistryServer {
     return `http://127.0.0.1:${this.layout.registryPort}`;
   }
 
+  /** The API answers while the kafkasql journal is still being replayed; only this says the schemas are loaded. */
   get readinessUrl(): string {
+    return `http://127.0.0.1:${this.layout.registryManagementPort}/health/ready`;
+  }
+
+  /** Answers for any Confluent-compatible registry, ours or not. */
+  get apiUrl(): string {
     return `${this.url}/apis/ccompat/v7/subjects`;
   }
 

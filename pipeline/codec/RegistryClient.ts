@@ -16,6 +16,8 @@ export interface RegistryClientOptions {
   readonly url?: string;
 }
 
+const WARM_UP_GRACE_MS = 120_000;
+
 export function registryUrlFromEnv(): string {
   return process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
 }
@@ -45,6 +47,8 @@ export class RegistryClient {
   readonly url: string;
   private api: Promise<SchemaRegistry> | undefined;
   private readonly types = new Map<number, Promise<avro.Type>>();
+  /** When the registry last failed to answer: a restarted registry may 404 on known ids while it loads. */
+  private lastUnavailableAt = -Infinity;
 
   constructor(options: RegistryClientOptions = {}) {
     this.url = options.url ?? registryUrlFromEnv();
@@ -109,9 +113,15 @@ export class RegistryClient {
       /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|timeout/i.test(message) ||
       (e.status ?? 0) >= 500
     ) {
+      this.lastUnavailableAt = Date.now();
       return new RegistryUnavailableError(this.url, err);
     }
-    if (e.status === 404) return new DecodeError(`${what} is unknown to the registry (${message})`, err);
+    if (e.status === 404) {
+      // Apicurio (kafkasql) answers before it has replayed its journal: right after an outage, "unknown" may
+      // only mean "not loaded yet". Wait rather than dead-letter a task over it.
+      if (Date.now() - this.lastUnavailableAt < WARM_UP_GRACE_MS) return new RegistryUnavailableError(this.url, err);
+      return new DecodeError(`${what} is unknown to the registry (${message})`, err);
+    }
     if (e.status === 409 || /compatib/i.test(message)) return new SchemaIncompatibleError(what, message, err);
     return new TaskstreamError('SCHEMA_INCOMPATIBLE', `registry refused ${what}: ${message}`, { cause: err });
   }

@@ -68,6 +68,14 @@ export class TaskProducer {
     this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.send(batch));
   }
 
+  /**
+   * Registers the task type's schema and creates its topics now rather than on the first enqueue, so an
+   * application fails fast at start-up (and keeps enqueueing if the registry is briefly down later).
+   */
+  async prepare(task: TaskDefinition): Promise<void> {
+    await this.codecFor(task);
+  }
+
   /** Registers the schema and creates the topics of a task type, once. */
   private codecFor(task: TaskDefinition): Promise<TaskCodec> {
     let p = this.ready.get(task);

@@ -1,7 +1,7 @@
 // Guarantee: tasks sharing a lock key never run at once, fencing tokens grow with each grant, and a lost lock aborts its handler.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { handle, TaskProducer, type TaskContext } from '../../../pipeline/index.js';
+import { handle, TaskProducer, type TaskContext, type Worker } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';
 import { services } from '../../support/services.js';
@@ -20,7 +20,7 @@ describe('task locks', () => {
       runs.push({ start, end: Date.now(), token: ctx.fencingToken as number });
     };
     const groupPrefix = uniqueName('g');
-    const workers = [];
+    const workers: Worker[] = [];
     for (let i = 0; i < 2; i++) workers.push(await startWorker({ groupPrefix, handlers: [handle(task, handler)] }));
     await waitFor('both workers own partitions', () =>
       workers.every((w) => (w.assignment()[task.name] ?? []).length > 0),

@@ -65,3 +65,18 @@ export function recordFile(): { path: string; read(): HandlerRecord[] } {
         .map((l) => JSON.parse(l) as HandlerRecord),
   };
 }
+
+/** The environment of a fixture worker serving `task` in a group of its own, recording to `records`. */
+export function childWorkerEnv(
+  task: { readonly name: string; readonly partitions: number },
+  records: { readonly path: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    TASK_NAME: task.name,
+    TASK_PARTITIONS: String(task.partitions),
+    GROUP_PREFIX: uniqueName('g'),
+    RECORD_FILE: records.path,
+    ...extra,
+  };
+}

@@ -1,10 +1,10 @@
 // Guarantee: with dedupe on, a task redelivered after SIGKILL between handler success and commit does not run again.
 import { describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../../pipeline/index.js';
-import { recordFile, startChildWorker } from '../../support/childWorker.js';
+import { childWorkerEnv, recordFile, startChildWorker } from '../../support/childWorker.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { duplicateIds, missingIds } from '../../support/invariants.js';
-import { uniqueName, using } from '../../support/resources.js';
+import { using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 
 describe('dedupe across a crash', () => {
@@ -15,13 +15,7 @@ describe('dedupe across a crash', () => {
     await producer.enqueueMany(task, payloads);
     const records = recordFile();
     // Commits effectively never happen before the kill: everything completed is redelivered.
-    const env = {
-      TASK_NAME: task.name,
-      TASK_PARTITIONS: '2',
-      GROUP_PREFIX: uniqueName('g'),
-      RECORD_FILE: records.path,
-      COMMIT_INTERVAL_MS: '600000',
-    };
+    const env = childWorkerEnv(task, records, { COMMIT_INTERVAL_MS: '600000' });
     const done = () =>
       records
         .read()

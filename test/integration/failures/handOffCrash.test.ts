@@ -1,9 +1,9 @@
 // Guarantee: a worker killed between copying a task to a retry tier and committing the source offset neither loses the task nor lets two copies both complete.
 import { describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../../pipeline/index.js';
-import { recordFile, startChildWorker } from '../../support/childWorker.js';
+import { childWorkerEnv, recordFile, startChildWorker } from '../../support/childWorker.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
-import { uniqueName, using } from '../../support/resources.js';
+import { using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 
 describe('killed between hand-off and commit', () => {
@@ -12,13 +12,7 @@ describe('killed between hand-off and commit', () => {
     const producer = await using(new TaskProducer());
     const [sent] = await producer.enqueueMany(task, [{ id: 'fragile', key: 'k', seq: 1 }]);
     const records = recordFile();
-    const env = {
-      TASK_NAME: task.name,
-      TASK_PARTITIONS: '1',
-      GROUP_PREFIX: uniqueName('g'),
-      RECORD_FILE: records.path,
-      FAIL_FIRST_ATTEMPT_OF: 'fragile',
-    };
+    const env = childWorkerEnv(task, records, { FAIL_FIRST_ATTEMPT_OF: 'fragile' });
     const first = await startChildWorker({ ...env, HANG_AFTER_HANDOFF: '1' });
     await waitFor('the retry copy to be handed off', () => records.read().some((r) => r.event === 'handed-off'));
     first.signal('SIGKILL');

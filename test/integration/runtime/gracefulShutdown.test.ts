@@ -1,11 +1,11 @@
 // Guarantee: on SIGTERM a worker finishes its in-flight tasks, commits all it completed and exits; nothing runs twice after restart.
 import { describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../../pipeline/index.js';
-import { recordFile, startChildWorker } from '../../support/childWorker.js';
+import { childWorkerEnv, recordFile, startChildWorker } from '../../support/childWorker.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { committedOffsets } from '../../support/groups.js';
 import { duplicateIds, missingIds } from '../../support/invariants.js';
-import { uniqueName, using } from '../../support/resources.js';
+import { using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 
 describe('SIGTERM with handlers in flight', () => {
@@ -15,13 +15,7 @@ describe('SIGTERM with handlers in flight', () => {
     const payloads = Array.from({ length: 400 }, (_, i) => ({ id: `t${i}`, key: `k${i % 40}`, seq: i }));
     await producer.enqueueMany(task, payloads);
     const records = recordFile();
-    const env = {
-      TASK_NAME: task.name,
-      TASK_PARTITIONS: '3',
-      GROUP_PREFIX: uniqueName('g'),
-      RECORD_FILE: records.path,
-      HANDLER_DELAY_MS: '150',
-    };
+    const env = childWorkerEnv(task, records, { HANDLER_DELAY_MS: '150' });
     const groupId = `${env.GROUP_PREFIX}.${task.name}`;
     const events = () => records.read();
 

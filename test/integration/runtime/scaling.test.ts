@@ -1,10 +1,10 @@
 // Guarantee: scaling a group from 1 to 3 workers mid-stream and back to 1 loses no task and keeps each key in order.
 import { describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../../pipeline/index.js';
-import { recordFile, startChildWorker } from '../../support/childWorker.js';
+import { childWorkerEnv, recordFile, startChildWorker } from '../../support/childWorker.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { keysOutOfOrder, missingIds } from '../../support/invariants.js';
-import { uniqueName, using } from '../../support/resources.js';
+import { using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 
 describe('scaling out and in', () => {
@@ -15,13 +15,7 @@ describe('scaling out and in', () => {
     // Tasks arrive in three waves, so there is work left whenever the group changes.
     await producer.enqueueMany(task, payloads.slice(0, 2000));
     const records = recordFile();
-    const env = {
-      TASK_NAME: task.name,
-      TASK_PARTITIONS: '6',
-      GROUP_PREFIX: uniqueName('g'),
-      RECORD_FILE: records.path,
-      HANDLER_DELAY_MS: '10',
-    };
+    const env = childWorkerEnv(task, records, { HANDLER_DELAY_MS: '10' });
     const done = () => records.read().filter((r) => r.event === 'done');
 
     const first = await startChildWorker(env);

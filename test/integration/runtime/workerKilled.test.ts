@@ -1,11 +1,11 @@
 // Guarantee: a worker killed with SIGKILL mid-batch loses nothing, and repeats only work it had not committed.
 import { describe, expect, it } from 'vitest';
 import { TaskProducer } from '../../../pipeline/index.js';
-import { recordFile, startChildWorker } from '../../support/childWorker.js';
+import { childWorkerEnv, recordFile, startChildWorker } from '../../support/childWorker.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { committedOffsets } from '../../support/groups.js';
 import { duplicateIds, missingIds } from '../../support/invariants.js';
-import { uniqueName, using } from '../../support/resources.js';
+import { using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 
 describe('worker killed with SIGKILL', () => {
@@ -15,13 +15,7 @@ describe('worker killed with SIGKILL', () => {
     const payloads = Array.from({ length: 3000 }, (_, i) => ({ id: `t${i}`, key: `k${i % 50}`, seq: i }));
     await producer.enqueueMany(task, payloads);
     const records = recordFile();
-    const env = {
-      TASK_NAME: task.name,
-      TASK_PARTITIONS: '3',
-      GROUP_PREFIX: uniqueName('g'),
-      RECORD_FILE: records.path,
-      HANDLER_DELAY_MS: '2',
-    };
+    const env = childWorkerEnv(task, records, { HANDLER_DELAY_MS: '2' });
     const done = () => records.read().filter((r) => r.event === 'done');
 
     const first = await startChildWorker(env);

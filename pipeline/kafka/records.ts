@@ -3,7 +3,8 @@ export type RecordHeaders = Readonly<Record<string, string>>;
 
 export interface OutgoingRecord {
   readonly topic: string;
-  readonly key: string | null;
+  /** Bytes when copying a record (kept exactly); a string for keys we make. */
+  readonly key: string | Buffer | null;
   readonly value: Buffer | null;
   readonly headers?: RecordHeaders;
   /** Leave unset to let the partitioner choose (murmur2 of the key, as the Java client does). */

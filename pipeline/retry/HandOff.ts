@@ -51,7 +51,7 @@ function errorHeaders(f: FailedTask, now: number): Record<string, string> {
 export function retryCopy(f: FailedTask, topic: string, delayMs: number, now = Date.now()): OutgoingRecord {
   return {
     topic,
-    key: f.record.key === null ? null : f.record.key.toString(),
+    key: f.record.key,
     value: f.record.value,
     headers: {
       ...errorHeaders(f, now),
@@ -66,7 +66,7 @@ export function deadLetterCopy(f: FailedTask, now = Date.now()): OutgoingRecord 
   delete headers[HANDOFF_HEADER.notBefore];
   return {
     topic: dlqTopicOf(f.record.headers[HANDOFF_HEADER.originalTopic] ?? f.record.topic),
-    key: f.record.key === null ? null : f.record.key.toString(),
+    key: f.record.key,
     value: f.record.value,
     headers,
   };

@@ -151,7 +151,7 @@ export class Worker extends WorkerEventEmitter {
   }
 
   private redisClient(): Redis {
-    this.redis ??= createRedis(this.options.redisUrl);
+    this.redis ??= createRedis(this.options.redisUrl, this.log);
     return this.redis;
   }
 

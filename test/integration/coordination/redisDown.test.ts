@@ -1,0 +1,36 @@
+// Guarantee: with Redis unreachable, tasks that need a lock wait (no attempt used, nothing dead-lettered) while tasks that need none keep running.
+import { describe, expect, it } from 'vitest';
+import { handle, TaskProducer } from '../../../pipeline/index.js';
+import { noteTask } from '../../support/fixtures/taskTypes.js';
+import { using } from '../../support/resources.js';
+import { waitFor } from '../../support/waitFor.js';
+import { startWorker } from '../../support/workers.js';
+
+describe('Redis unreachable', () => {
+  it('holds locked tasks and runs the rest', async () => {
+    const locked = noteTask({ partitions: 1, lock: { key: () => 'nightly-report' }, dedupe: false });
+    const plain = noteTask({ partitions: 1, dedupe: false });
+    const producer = await using(new TaskProducer());
+    await producer.enqueue(locked, { id: 'needs-lock', key: 'k', seq: 1 });
+    await producer.enqueueMany(
+      plain,
+      [1, 2, 3].map((seq) => ({ id: `p${seq}`, key: 'k', seq })),
+    );
+    const ran: string[] = [];
+    const worker = await startWorker({
+      redisUrl: 'redis://127.0.0.1:1',
+      handlers: [handle(locked, (n) => void ran.push(n.id)), handle(plain, (n) => void ran.push(n.id))],
+    });
+    const waits: { attempt: number; code: string | undefined }[] = [];
+    worker.on('task:retrying', (e) => waits.push({ attempt: e.attempt, code: (e.error as { code?: string }).code }));
+    let deadLettered = 0;
+    worker.on('task:dead-lettered', () => deadLettered++);
+
+    await waitFor('the plain tasks and a few lock waits', () => ran.length === 3 && waits.length >= 2, {
+      timeoutMs: 30_000,
+    });
+    expect(ran).toEqual(['p1', 'p2', 'p3']);
+    expect(waits.every((w) => w.attempt === 1 && w.code === 'LOCK_UNAVAILABLE')).toBe(true);
+    expect(deadLettered).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
-import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
-import { ServiceUnavailableError } from '../errors.js';
+import { AssignerProtocol } from 'kafkajs';
 import type { PartitionRef } from './GroupConsumer.js';
+import { AdminConnection } from './AdminConnection.js';
 
 export interface GroupListing {
   readonly groupId: string;
@@ -38,26 +38,7 @@ export interface PartitionOffsets {
 }
 
 /** Consumer-group administration (what `taskstream lag` and `taskstream workers` read), in our own types. */
-export class GroupAdmin {
-  private readonly admin: Admin;
-  private connected: Promise<void> | undefined;
-
-  constructor(
-    kafka: Kafka,
-    private readonly address: string,
-  ) {
-    this.admin = kafka.admin();
-  }
-
-  private async ready(): Promise<Admin> {
-    this.connected ??= this.admin.connect().catch((err: unknown) => {
-      this.connected = undefined;
-      throw new ServiceUnavailableError('Kafka', this.address, err);
-    });
-    await this.connected;
-    return this.admin;
-  }
-
+export class GroupAdmin extends AdminConnection {
   async listGroups(): Promise<GroupListing[]> {
     const { groups } = await (await this.ready()).listGroups();
     return groups
@@ -99,11 +80,6 @@ export class GroupAdmin {
     return offsets
       .map((p) => ({ partition: p.partition, low: p.low, high: p.high }))
       .sort((a, b) => a.partition - b.partition);
-  }
-
-  async close(): Promise<void> {
-    if (this.connected) await this.admin.disconnect();
-    this.connected = undefined;
   }
 }
 

@@ -1,30 +1,12 @@
-import type { Admin, Kafka } from 'kafkajs';
-import { ServiceUnavailableError, TaskstreamError } from '../errors.js';
+import type { Admin } from 'kafkajs';
+import { TaskstreamError } from '../errors.js';
+import { AdminConnection } from './AdminConnection.js';
 
 /**
  * Moving a consumer group's committed offsets (`taskstream offsets reset`): what GroupAdmin, which only
  * reads, does not do. Offsets are bigints; Kafka errors come out as TaskstreamErrors with one readable line.
  */
-export class OffsetAdmin {
-  private readonly admin: Admin;
-  private connected: Promise<void> | undefined;
-
-  constructor(
-    kafka: Kafka,
-    private readonly address: string,
-  ) {
-    this.admin = kafka.admin();
-  }
-
-  private async ready(): Promise<Admin> {
-    this.connected ??= this.admin.connect().catch((err: unknown) => {
-      this.connected = undefined;
-      throw new ServiceUnavailableError('Kafka', this.address, err);
-    });
-    await this.connected;
-    return this.admin;
-  }
-
+export class OffsetAdmin extends AdminConnection {
   private async call<T>(what: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = await this.ready();
     try {
@@ -60,10 +42,5 @@ export class OffsetAdmin {
         partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
       }),
     );
-  }
-
-  async close(): Promise<void> {
-    if (this.connected) await this.admin.disconnect().catch(() => undefined);
-    this.connected = undefined;
   }
 }

@@ -1,5 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
-import { ServiceUnavailableError } from '../errors.js';
+import { AdminConnection } from './AdminConnection.js';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -34,26 +33,7 @@ const CONFIG_SOURCES: Record<number, TopicConfigEntry['source']> = {
 };
 
 /** Topic and cluster administration, in our own types. */
-export class TopicAdmin {
-  private readonly admin: Admin;
-  private connected: Promise<void> | undefined;
-
-  constructor(
-    kafka: Kafka,
-    private readonly address: string,
-  ) {
-    this.admin = kafka.admin();
-  }
-
-  private async ready(): Promise<Admin> {
-    this.connected ??= this.admin.connect().catch((err: unknown) => {
-      this.connected = undefined;
-      throw new ServiceUnavailableError('Kafka', this.address, err);
-    });
-    await this.connected;
-    return this.admin;
-  }
-
+export class TopicAdmin extends AdminConnection {
   async brokerIds(): Promise<number[]> {
     const admin = await this.ready();
     const cluster = await admin.describeCluster();
@@ -130,10 +110,5 @@ export class TopicAdmin {
   async deleteTopics(topics: readonly string[]): Promise<void> {
     if (topics.length === 0) return;
     await (await this.ready()).deleteTopics({ topics: [...topics] });
-  }
-
-  async close(): Promise<void> {
-    if (this.connected) await this.admin.disconnect();
-    this.connected = undefined;
   }
 }

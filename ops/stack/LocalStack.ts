@@ -70,7 +70,7 @@ export class LocalStack {
 
   private async upKafka(report: (line: string) => void): Promise<void> {
     const expected = this.nodes.length;
-    if ((await kafkaBrokerCount(this.bootstrap)) === expected) {
+    if ((await Promise.all(this.nodes.map((n) => kafkaBrokerCount(n.address)))).every((c) => c === expected)) {
       report(`kafka     ${this.bootstrap} already up`);
       return;
     }
@@ -100,7 +100,10 @@ export class LocalStack {
     }
     await waitUntil(
       `Kafka at ${this.bootstrap}`,
-      async () => (await kafkaBrokerCount(this.bootstrap)) === expected,
+      // The controller can list a broker whose client listener is not open yet: ask every node itself.
+      async () =>
+        (await kafkaBrokerCount(this.bootstrap)) === expected &&
+        (await Promise.all(this.nodes.map((n) => kafkaBrokerCount(n.address)))).every((c) => c === expected),
       90_000,
       () => this.nodes.find((n) => !n.process.isRunning()) && `a node exited; see ${this.paths.logs}`,
     );
@@ -202,6 +205,13 @@ export class LocalStack {
     for (const proc of [this.registry.process, ...this.nodes.map((n) => n.process), this.redis]) {
       if (await proc.stop()) report(`stopped ${proc.name}`);
     }
+  }
+
+  /** Deletes this layout's broker storage and cluster id (stopped stacks only): the next `up` formats anew. */
+  reset(): void {
+    if (this.nodes.some((n) => n.process.isRunning())) throw new StackError('stop the stack before resetting it');
+    for (const node of this.nodes) node.reset();
+    fs.rmSync(path.join(this.paths.run, this.layout.name, 'cluster-id'), { force: true });
   }
 
   async status(): Promise<PartStatus[]> {

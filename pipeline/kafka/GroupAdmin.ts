@@ -76,7 +76,7 @@ export class GroupAdmin extends AdminConnection {
   }
 
   async fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    const offsets = await (await this.ready()).fetchTopicOffsets(topic);
+    const offsets = await this.settled(topic, (admin) => admin.fetchTopicOffsets(topic));
     return offsets
       .map((p) => ({ partition: p.partition, low: p.low, high: p.high }))
       .sort((a, b) => a.partition - b.partition);

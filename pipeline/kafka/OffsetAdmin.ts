@@ -23,8 +23,8 @@ export class OffsetAdmin extends AdminConnection {
    * no record is that recent (Kafka's own tool does the same).
    */
   async offsetsAtTime(topic: string, timestampMs: number): Promise<Map<number, bigint>> {
-    return this.call(`looking up offsets of "${topic}" by time`, async (admin) => {
-      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
+    return this.call(`looking up offsets of "${topic}" by time`, async () => {
+      const offsets = await this.settled(topic, (a) => a.fetchTopicOffsetsByTimestamp(topic, timestampMs));
       return new Map(offsets.map((o) => [o.partition, BigInt(o.offset)]));
     });
   }

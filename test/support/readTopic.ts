@@ -22,7 +22,7 @@ export function rawKafka(brokerList: string[] = brokers()): Kafka {
 export interface TopicReader {
   readonly records: SeenRecord[];
   /** Resolves once at least `count` records have arrived. */
-  until(count: number): Promise<SeenRecord[]>;
+  until(count: number, timeoutMs?: number): Promise<SeenRecord[]>;
 }
 
 /** Starts reading from the beginning now; records arrive in `records` as they come. */
@@ -47,8 +47,8 @@ export async function startReading(topic: string, brokerList?: string[]): Promis
   });
   return {
     records,
-    until: async (count) => {
-      await waitFor(`${count} records on ${topic} (have ${records.length})`, () => records.length >= count);
+    until: async (count, timeoutMs) => {
+      await waitFor(`${count} records on ${topic}`, () => records.length >= count, { timeoutMs });
       return records;
     },
   };

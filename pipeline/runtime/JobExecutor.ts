@@ -76,7 +76,9 @@ export class JobExecutor {
       job.payload = decoded;
     }
     if (this.guards.dedupe || this.task.lock) return this.guarded(job, attempt);
-    const outcome = this.limiter ? this.limiter.run(async () => this.invoke(job, attempt)) : this.invoke(job, attempt);
+    const outcome = this.limiter
+      ? this.limiter.run(job.payload, async () => this.invoke(job, attempt))
+      : this.invoke(job, attempt);
     return outcome instanceof Promise ? outcome.then((o) => this.toResult(job, o)) : this.toResult(job, outcome);
   }
 
@@ -99,7 +101,7 @@ export class JobExecutor {
     }
     try {
       const outcome = await (this.limiter
-        ? this.limiter.run(async () => this.invoke(job, attempt))
+        ? this.limiter.run(job.payload, async () => this.invoke(job, attempt))
         : this.invoke(job, attempt));
       if (!outcome.ok) return await this.onFailure(job, outcome.error);
       // Marked before the offset can be committed, so a redelivery after a crash finds it.

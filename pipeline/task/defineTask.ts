@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/RetryPolicy.js';
 import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
 
-export interface RateLimitOptions {
+export interface RateLimitOptions<P = never> {
   /** At most `max` task starts per `perMs` milliseconds. */
   readonly max: number;
   readonly perMs: number;
@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   readonly maxConcurrent?: number;
   /** Hold the limit across every worker instance through Redis (bottleneck's ioredis datastore). */
   readonly shared?: boolean;
+  /** One limit per key (e.g. `(p) => p.tenant`) instead of one for the whole task type. */
+  readonly perKey?: (payload: P) => string;
 }
 
 export interface LockOptions<P> {
@@ -37,7 +39,7 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   readonly compatibility?: Compatibility;
   /** Handlers of this type running at once in one worker process (default 10). */
   readonly concurrency?: number;
-  readonly rateLimit?: RateLimitOptions;
+  readonly rateLimit?: RateLimitOptions<AvroValue<S, 'output'>>;
   /** The handler's signal aborts after this long, and the attempt counts as failed (default 60 s). */
   readonly timeoutMs?: number;
   /** Attempts, backoff, and whether retries keep key order (see RetryOptions.ordered). */

@@ -61,3 +61,33 @@ describe('shared rate limit', () => {
     ).toBeLessThanOrEqual(4 * max);
   });
 });
+
+describe('per-key rate limit', () => {
+  it('gives each key (a tenant, say) its own limit instead of one for the task type', async () => {
+    const max = 2;
+    const perMs = 1000;
+    const task = noteTask({ partitions: 1, concurrency: 20, rateLimit: { max, perMs, perKey: (n) => n.key } });
+    const producer = await using(new TaskProducer());
+    const starts: { at: number; key: string }[] = [];
+    await startWorker({ handlers: [handle(task, (n) => void starts.push({ at: Date.now(), key: n.key }))] });
+    // Different ordering keys per task so order does not serialise them; the limit key is the tenant field `key`.
+    await producer.enqueueMany(
+      task,
+      Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, key: i % 2 === 0 ? 'tenant-a' : 'tenant-b', seq: i })),
+      {},
+    );
+    await waitFor('every task started', () => starts.length === 12, { timeoutMs: 30_000 });
+    for (const tenant of ['tenant-a', 'tenant-b']) {
+      expect(
+        busiestWindow(
+          starts.filter((s) => s.key === tenant).map((s) => s.at),
+          perMs,
+        ),
+        tenant,
+      ).toBeLessThanOrEqual(max);
+    }
+    // Both tenants ran in the first window: one type-wide limit of 2 would have allowed only two starts in all.
+    const first = Math.min(...starts.map((s) => s.at));
+    expect(new Set(starts.filter((s) => s.at - first < perMs / 2).map((s) => s.key)).size).toBe(2);
+  });
+});

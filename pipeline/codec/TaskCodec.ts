@@ -41,6 +41,8 @@ export class TaskCodec {
 
   /** Checks a payload against the schema, naming each bad field's path. */
   validate(payload: unknown): void {
+    // The plain check is several times faster; the path-collecting one runs only to explain a failure.
+    if (this.task.avroType.isValid(payload)) return;
     const problems: { path: string; reason: string }[] = [];
     this.task.avroType.isValid(payload, {
       errorHook: (path: string[], value: unknown, type: avro.Type) => {

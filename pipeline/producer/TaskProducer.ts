@@ -18,7 +18,7 @@ export interface ProducerOptions {
   readonly logger?: Logger;
   /** How long a single enqueue waits for others to share its request (default 2 ms). */
   readonly lingerMs?: number;
-  /** Most tasks in one request (default 1000). */
+  /** Most tasks in one request (default 1,000). */
   readonly maxBatch?: number;
   /** Create a task type's topics on first use when missing (default true). */
   readonly createTopics?: boolean;
@@ -50,6 +50,7 @@ export class TaskProducer {
   private readonly ready = new Map<TaskDefinition, Promise<TaskCodec>>();
   private readonly batcher: LingerBatcher<OutgoingRecord, RecordPosition>;
   private readonly createTopics: boolean;
+  private readonly maxBatch: number;
   private closing: Promise<void> | undefined;
 
   constructor(options: ProducerOptions = {}) {
@@ -65,6 +66,7 @@ export class TaskProducer {
     this.admin = new TopicAdmin(kafka, brokers.join(','));
     this.registry = new RegistryClient({ url: options.registryUrl });
     this.createTopics = options.createTopics ?? true;
+    this.maxBatch = maxBatch;
     this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.send(batch));
   }
 
@@ -93,15 +95,20 @@ export class TaskProducer {
     return p;
   }
 
-  private async record<T extends TaskDefinition>(
+  private async codec(task: TaskDefinition): Promise<TaskCodec> {
+    return this.codecs.get(task) ?? (await this.codecFor(task));
+  }
+
+  private record<T extends TaskDefinition>(
+    codec: TaskCodec,
     task: T,
     payload: InputOf<T>,
     options: EnqueueOptions,
-  ): Promise<OutgoingRecord> {
-    const codec = this.codecs.get(task) ?? (await this.codecFor(task));
+  ): OutgoingRecord {
     const value = codec.encode(payload);
     const key = options.key ?? task.key?.(payload as never) ?? null;
     // A first attempt needs no headers: the id defaults to topic-partition-offset, the attempt to 1.
+    if (options.id === undefined && options.traceparent === undefined) return { topic: task.topic, key, value };
     const headers: Record<string, string> = {};
     if (options.id !== undefined) headers[HEADER.id] = options.id;
     if (options.traceparent !== undefined) headers[HEADER.traceparent] = options.traceparent;
@@ -113,7 +120,7 @@ export class TaskProducer {
     payload: InputOf<T>,
     options: EnqueueOptions = {},
   ): Promise<Enqueued> {
-    const record = await this.record(task, payload, options);
+    const record = this.record(await this.codec(task), task, payload, options);
     return toEnqueued(record, await this.batcher.add(record), options.id);
   }
 
@@ -123,9 +130,13 @@ export class TaskProducer {
     payloads: readonly InputOf<T>[],
     options: EnqueueOptions = {},
   ): Promise<Enqueued[]> {
-    const records: OutgoingRecord[] = [];
-    for (const p of payloads) records.push(await this.record(task, p, options));
-    const positions = await Promise.all(records.map((r) => this.batcher.add(r)));
+    const codec = await this.codec(task);
+    const records = payloads.map((p) => this.record(codec, task, p, options));
+    // Already a batch: send it in requests of maxBatch, without a promise per task.
+    const positions: RecordPosition[] = [];
+    for (let i = 0; i < records.length; i += this.maxBatch) {
+      positions.push(...(await this.records.send(records.slice(i, i + this.maxBatch))));
+    }
     return positions.map((pos, i) => toEnqueued(records[i] as OutgoingRecord, pos, options.id));
   }
 

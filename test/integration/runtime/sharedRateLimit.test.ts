@@ -70,13 +70,14 @@ describe('per-key rate limit', () => {
     const producer = await using(new TaskProducer());
     const starts: { at: number; key: string }[] = [];
     await startWorker({ handlers: [handle(task, (n) => void starts.push({ at: Date.now(), key: n.key }))] });
-    // Different ordering keys per task so order does not serialise them; the limit key is the tenant field `key`.
+    // The limit key is the tenant (here also the ordering key, which is fine: the limit, not the order, spaces them).
     await producer.enqueueMany(
       task,
       Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, key: i % 2 === 0 ? 'tenant-a' : 'tenant-b', seq: i })),
       {},
     );
     await waitFor('every task started', () => starts.length === 12, { timeoutMs: 30_000 });
+    // A window can straddle two refills, hence 2 × max; without the limit all six would start at once.
     for (const tenant of ['tenant-a', 'tenant-b']) {
       expect(
         busiestWindow(
@@ -84,10 +85,11 @@ describe('per-key rate limit', () => {
           perMs,
         ),
         tenant,
-      ).toBeLessThanOrEqual(max);
+      ).toBeLessThanOrEqual(2 * max);
     }
-    // Both tenants ran in the first window: one type-wide limit of 2 would have allowed only two starts in all.
+    // More than `max` started in the first half window (each tenant its own `max`): one limit for the whole
+    // task type would have allowed only `max`.
     const first = Math.min(...starts.map((s) => s.at));
-    expect(new Set(starts.filter((s) => s.at - first < perMs / 2).map((s) => s.key)).size).toBe(2);
+    expect(starts.filter((s) => s.at - first < perMs / 2).length).toBeGreaterThan(max);
   });
 });

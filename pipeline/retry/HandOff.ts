@@ -1,6 +1,6 @@
 import type { IncomingRecord, OutgoingRecord } from '../kafka/records.js';
 import { HEADER } from '../task/headers.js';
-import { DLQ_HEADER, dlqTopicOf } from './DeadLetterWriter.js';
+import { DLQ_HEADER, dlqTopicOf } from './handOffHeaders.js';
 
 /**
  * The copies a failed task is handed off as: to a retry tier, or to the dead-letter topic. Both keep the

@@ -2,7 +2,7 @@ import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupC
 import type { IncomingRecord } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
 import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
-import { DLQ_HEADER } from '../retry/DeadLetterWriter.js';
+import { DLQ_HEADER } from '../retry/handOffHeaders.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import { Attempt } from './Attempt.js';
 import type { JobExecutor, JobResult } from './JobExecutor.js';

@@ -1,5 +1,5 @@
 import type { TopicSpec } from '../kafka/TopicAdmin.js';
-import { dlqTopicOf } from '../retry/DeadLetterWriter.js';
+import { dlqTopicOf } from '../retry/handOffHeaders.js';
 import { retryTiers, retryTopicOf } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from './defineTask.js';
 

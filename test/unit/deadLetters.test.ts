@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingRecord } from '../../pipeline/kafka/records.js';
-import { DLQ_HEADER } from '../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER } from '../../pipeline/retry/handOffHeaders.js';
 import { matches, replayCopy, rowOf } from '../../ops/cli/dlq/deadLetters.js';
 
 const letter = (headers: Record<string, string>, offset = '7'): IncomingRecord => ({

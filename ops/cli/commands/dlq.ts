@@ -9,7 +9,7 @@ import { RecordProducer } from '../../../pipeline/kafka/RecordProducer.js';
 import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
 import type { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
-import { dlqTopicOf } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { findTask } from '../config/loadConfig.js';
 import {

@@ -1,5 +1,5 @@
 import type { IncomingRecord, OutgoingRecord } from '../../../pipeline/kafka/records.js';
-import { DLQ_HEADER } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER } from '../../../pipeline/retry/handOffHeaders.js';
 import { defaultTaskId, HEADER } from '../../../pipeline/task/headers.js';
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, TaskProducer, UnrecoverableError, type TaskDefinition } from '../../../pipeline/index.js';
-import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { endOffsets } from '../../support/groups.js';
 import { rawKafka, readTopic, type SeenRecord } from '../../support/readTopic.js';

@@ -1,7 +1,7 @@
 // Guarantee: a task that always fails makes exactly max-attempts attempts, then lands in the DLQ with its original bytes and why; everything else keeps flowing.
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
-import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { readTopic } from '../../support/readTopic.js';
 import { using } from '../../support/resources.js';

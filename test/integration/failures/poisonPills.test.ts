@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../../pipeline/codec/RegistryClient.js';
 import { TaskCodec } from '../../../pipeline/codec/TaskCodec.js';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
-import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { noteSchema, noteTask } from '../../support/fixtures/taskTypes.js';
 import { keysOutOfOrder } from '../../support/invariants.js';
 import { rawKafka, readTopic } from '../../support/readTopic.js';

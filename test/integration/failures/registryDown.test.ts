@@ -6,7 +6,7 @@ import { ownsRegistry, singleNodeStack } from '../../support/localStack.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
-import { dlqTopicOf } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 
 const v1 = {
   type: 'record',

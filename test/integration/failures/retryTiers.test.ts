@@ -1,7 +1,7 @@
 // Guarantee: a failing task is retried through the retry tier topics with growing attempts and completes exactly once.
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
-import { DLQ_HEADER } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER } from '../../../pipeline/retry/handOffHeaders.js';
 import { retryTopics } from '../../../pipeline/task/taskTopics.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { readAll } from '../../support/readTopic.js';

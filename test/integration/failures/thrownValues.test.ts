@@ -1,7 +1,7 @@
 // Guarantee: whatever a handler throws (a string, undefined, null, a plain object, a TypeError), the worker stays up and applies the same retry/DLQ policy with a non-empty message.
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
-import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/DeadLetterWriter.js';
+import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { readTopic } from '../../support/readTopic.js';
 import { using } from '../../support/resources.js';

@@ -11,7 +11,7 @@ export type { WorkerOptions } from './runtime/WorkerOptions.js';
 export type { WorkerEvents, TaskEventBase } from './runtime/WorkerEvents.js';
 export { handle } from './runtime/TaskContext.js';
 export type { TaskContext, TaskHandler, HandlerBinding } from './runtime/TaskContext.js';
-export type { RetryOptions } from './retry/RetryPolicy.js';
+export type { RetryOptions, LockOnBusy } from './retry/RetryPolicy.js';
 export { shutdownOnSignals } from './runtime/shutdownOnSignals.js';
 export { rootLogger, createLogger } from './logging/logger.js';
 export type { Logger } from './logging/logger.js';

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import Redlock, { ExecutionError, ResourceLockedError, type Lock } from 'redlock';
 import { TaskstreamError } from '../errors.js';
+import { nextFencingToken } from './fencingToken.js';
 
 /** The lock is held by someone else; the task waits or is rescheduled without using an attempt. */
 export class LockBusyError extends TaskstreamError {
@@ -32,8 +33,9 @@ export interface HeldLock {
 /**
  * Locks on Redlock (one Redis node here: it is mutual exclusion for efficiency, not for correctness). The
  * holder extends the lease while its handler runs; if an extension fails, `onLost` fires so the handler's
- * signal aborts. The fencing token (INCR per key after each grant) is what makes a stalled holder harmless:
- * its token is older than the next holder's.
+ * signal aborts. The fencing token (a counter per key, incremented after each grant and reseeded from the
+ * Redis clock if Redis lost it: see fencingToken.ts) is what makes a stalled holder harmless to a store that
+ * checks it: its token is older than the next holder's.
  */
 export class TaskLocks {
   private readonly redlock: Redlock;
@@ -53,7 +55,7 @@ export class TaskLocks {
     }
     let fencingToken: number;
     try {
-      fencingToken = await this.redis.incr(`taskstream:fence:${lockKey}`);
+      fencingToken = await nextFencingToken(this.redis, lockKey);
     } catch (err) {
       await lock.release().catch(() => undefined);
       throw new LockUnavailableError(lockKey, err);

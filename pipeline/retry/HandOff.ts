@@ -47,15 +47,24 @@ function errorHeaders(f: FailedTask, now: number): Record<string, string> {
   };
 }
 
-/** The copy for the next attempt: attempt + 1, due at now + delay. */
-export function retryCopy(f: FailedTask, topic: string, delayMs: number, now = Date.now()): OutgoingRecord {
+/**
+ * The copy for the next attempt: attempt + 1, due at now + delay. With `consumesAttempt: false` (a task
+ * rescheduled because its lock was busy, its handler never ran) the copy keeps the current attempt number.
+ */
+export function retryCopy(
+  f: FailedTask,
+  topic: string,
+  delayMs: number,
+  now = Date.now(),
+  consumesAttempt = true,
+): OutgoingRecord {
   return {
     topic,
     key: f.record.key,
     value: f.record.value,
     headers: {
       ...errorHeaders(f, now),
-      [HEADER.attempt]: String(f.attempt + 1),
+      [HEADER.attempt]: String(consumesAttempt ? f.attempt + 1 : f.attempt),
       [HANDOFF_HEADER.notBefore]: String(now + delayMs),
     },
   };

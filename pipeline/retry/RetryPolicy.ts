@@ -40,8 +40,16 @@ export function retryPolicy(options: RetryOptions = {}, where = 'retry'): RetryP
   return policy;
 }
 
+/**
+ * What a task does when its lock is busy. 'wait' (default): retry in place after backoff; later tasks of its
+ * key wait behind it. 'reschedule': hand it off to a retry tier, so its partition and key move on.
+ */
+export type LockOnBusy = 'wait' | 'reschedule';
+
+/** `reschedule`: hand off to the retry tier that fits `delayMs`, keeping the attempt number. */
 export type FailureAction =
   | { readonly kind: 'retry'; readonly delayMs: number; readonly consumesAttempt: boolean }
+  | { readonly kind: 'reschedule'; readonly delayMs: number }
   | { readonly kind: 'dead-letter' };
 
 /** Exponential backoff with full jitter: uniform in [0, min(max, min * 2^(attempt-1))], at least 1 ms. */
@@ -52,21 +60,27 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 
 /**
  * The retry decision as a table (tested as such):
- * | failure                                   | action                                       |
- * | registry unreachable, lock busy or        | retry, attempt not counted, never dead-letter |
- * |   Redis unable to grant the lock          |                                              |
- * | bytes that do not decode                  | dead-letter at once                          |
- * | retriable: false (UnrecoverableError, …)  | dead-letter at once                          |
- * | anything else, attempts left              | retry after backoff                          |
- * | anything else, attempts used up           | dead-letter                                  |
+ * | failure                                   | action                                                 |
+ * | lock busy, lock.onBusy 'reschedule'       | hand off to a retry tier, attempt not counted          |
+ * | registry unreachable, lock busy ('wait'), | retry in place, attempt not counted, never dead-letter |
+ * |   Redis unable to grant the lock          |                                                        |
+ * | bytes that do not decode                  | dead-letter at once                                    |
+ * | retriable: false (UnrecoverableError, …)  | dead-letter at once                                    |
+ * | anything else, attempts left              | retry after backoff                                    |
+ * | anything else, attempts used up           | dead-letter                                            |
  */
 export function decideFailure(
   err: unknown,
   attempt: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
+  onBusy: LockOnBusy = 'wait',
 ): FailureAction {
   const code = (err as { code?: unknown } | null)?.code;
+  // Only a busy lock: while Redis cannot grant locks at all, a hand-off would just move the wait elsewhere.
+  if (code === 'LOCK_BUSY' && onBusy === 'reschedule') {
+    return { kind: 'reschedule', delayMs: backoffMs(policy, Math.min(attempt, 6), random) };
+  }
   if (err instanceof RegistryUnavailableError || code === 'LOCK_BUSY' || code === 'LOCK_UNAVAILABLE') {
     return { kind: 'retry', delayMs: backoffMs(policy, Math.min(attempt, 6), random), consumesAttempt: false };
   }

@@ -131,16 +131,18 @@ export class JobExecutor {
   }
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
-    const action = decideFailure(error, job.attempt, this.task.retry);
+    const action = decideFailure(error, job.attempt, this.task.retry, Math.random, this.task.lock?.onBusy);
     const failed = { record: job.record, taskId: job.taskId, attempt: job.attempt, error, workerId: this.workerId };
     if (action.kind === 'dead-letter')
       return this.handOff(job, deadLetterCopy(failed), { kind: 'dead-lettered', error });
+    // A busy lock with onBusy 'reschedule' takes the retry-tier path, but its copy keeps the attempt number.
+    const rescheduled = action.kind === 'reschedule';
     // In place: ordered retries, and causes that are not the task's fault (they use no attempt).
-    if (this.task.retry.ordered || !action.consumesAttempt) {
+    if (!rescheduled && (this.task.retry.ordered || !action.consumesAttempt)) {
       return { kind: 'retry', error, delayMs: action.delayMs, consumesAttempt: action.consumesAttempt };
     }
     const topic = retryTopicOf(this.task.topic, tierFor(this.tiers, action.delayMs));
-    return this.handOff(job, retryCopy(failed, topic, action.delayMs), {
+    return this.handOff(job, retryCopy(failed, topic, action.delayMs, Date.now(), !rescheduled), {
       kind: 'retry-handed-off',
       error,
       delayMs: action.delayMs,

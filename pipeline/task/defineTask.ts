@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import type { Compatibility } from '../codec/RegistryClient.js';
 import { ConfigError } from '../errors.js';
-import { retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/RetryPolicy.js';
+import { retryPolicy, type LockOnBusy, type RetryOptions, type RetryPolicy } from '../retry/RetryPolicy.js';
 import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
 
 export interface RateLimitOptions<P = never> {
@@ -21,6 +21,12 @@ export interface LockOptions<P> {
   readonly key: (payload: P) => string;
   /** Lease, extended while the handler runs (default 30 s). */
   readonly leaseMs?: number;
+  /**
+   * When the lock is busy, no attempt is used either way. 'wait' (default): the task retries in place after
+   * backoff and later tasks of its ordering key wait behind it. 'reschedule': it is handed off to a retry
+   * tier, so its partition and key move on (later tasks of its key may overtake it). Not with retry.ordered.
+   */
+  readonly onBusy?: LockOnBusy;
 }
 
 export interface TaskOptions<S extends AvroRecordSchema> {
@@ -69,7 +75,8 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly retry: RetryPolicy;
   /** Dedupe mark lifetime, or undefined when dedupe is off. */
   readonly dedupeTtlMs: number | undefined;
-  readonly lock: { readonly key: (payload: never) => string; readonly leaseMs: number } | undefined;
+  readonly lock:
+    { readonly key: (payload: never) => string; readonly leaseMs: number; readonly onBusy: LockOnBusy } | undefined;
 }
 
 export type PayloadOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'output'> : never;
@@ -82,6 +89,22 @@ function positiveInt(name: string, field: string, value: number | undefined, fal
   if (!Number.isInteger(v) || v < 1)
     throw new ConfigError(`task "${name}": ${field} must be a positive integer, got ${v}`);
   return v;
+}
+
+const ON_BUSY: readonly LockOnBusy[] = ['wait', 'reschedule'];
+
+function lockOnBusy(name: string, value: unknown, retry: RetryPolicy): LockOnBusy {
+  const onBusy = value ?? 'wait';
+  if (!ON_BUSY.includes(onBusy as LockOnBusy)) {
+    throw new ConfigError(`task "${name}": lock.onBusy must be 'wait' or 'reschedule', got ${JSON.stringify(value)}`);
+  }
+  // Ordered task types have no retry tiers to reschedule to, and a hand-off would break the order they ask for.
+  if (onBusy === 'reschedule' && retry.ordered) {
+    throw new ConfigError(
+      `task "${name}": lock.onBusy 'reschedule' lets later tasks of a key overtake, which retry.ordered forbids; use onBusy 'wait'`,
+    );
+  }
+  return onBusy as LockOnBusy;
 }
 
 /** Declares a task type once; producers and workers take the declaration. Options are checked here. */
@@ -107,6 +130,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
     positiveInt(name, 'rateLimit.perMs', rateLimit.perMs, 1);
     if (rateLimit.maxConcurrent !== undefined) positiveInt(name, 'rateLimit.maxConcurrent', rateLimit.maxConcurrent, 1);
   }
+  const retry = retryPolicy(options.retry, `task "${name}": retry`);
   return {
     name,
     topic,
@@ -120,7 +144,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
     concurrency: positiveInt(name, 'concurrency', options.concurrency, 10),
     rateLimit,
     timeoutMs: positiveInt(name, 'timeoutMs', options.timeoutMs, 60_000),
-    retry: retryPolicy(options.retry, `task "${name}": retry`),
+    retry,
     dedupeTtlMs:
       options.dedupe === false
         ? undefined
@@ -134,6 +158,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
       ? {
           key: options.lock.key as (payload: never) => string,
           leaseMs: positiveInt(name, 'lock.leaseMs', options.lock.leaseMs, 30_000),
+          onBusy: lockOnBusy(name, options.lock.onBusy, retry),
         }
       : undefined,
   };

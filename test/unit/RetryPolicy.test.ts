@@ -6,6 +6,7 @@ import {
   RegistryUnavailableError,
   UnrecoverableError,
 } from '../../pipeline/errors.js';
+import { LockBusyError, LockUnavailableError } from '../../pipeline/locks/TaskLocks.js';
 import { backoffMs, decideFailure, retryPolicy } from '../../pipeline/retry/RetryPolicy.js';
 
 const policy = retryPolicy({ maxAttempts: 3, minDelayMs: 100, maxDelayMs: 10_000 });
@@ -27,6 +28,43 @@ describe('decideFailure: the table in its doc comment', () => {
       const wide = retryPolicy({ minDelayMs: 100, maxDelayMs: 1_000_000 });
       const action = decideFailure(new RegistryUnavailableError('http://registry'), 40, wide, top);
       expect(action).toMatchObject({ delayMs: 100 * 2 ** 5 });
+    });
+  });
+
+  describe("lock busy, lock.onBusy 'reschedule'", () => {
+    it('reschedules after backoff, with no attempt counted', () => {
+      const action = decideFailure(new LockBusyError('report:1'), 1, policy, top, 'reschedule');
+      expect(action).toEqual({ kind: 'reschedule', delayMs: 100 });
+    });
+
+    it('never dead-letters, even with every attempt used', () => {
+      const action = decideFailure(new LockBusyError('report:1'), 50, policy, top, 'reschedule');
+      expect(action).toMatchObject({ kind: 'reschedule' });
+    });
+
+    it('waits in place when Redis cannot grant the lock at all', () => {
+      const action = decideFailure(
+        new LockUnavailableError('report:1', new Error('down')),
+        1,
+        policy,
+        top,
+        'reschedule',
+      );
+      expect(action).toEqual({ kind: 'retry', delayMs: 100, consumesAttempt: false });
+    });
+
+    it('treats other failures as without the option', () => {
+      expect(decideFailure(new Error('boom'), 1, policy, top, 'reschedule')).toEqual(
+        decideFailure(new Error('boom'), 1, policy, top),
+      );
+    });
+  });
+
+  describe("lock busy, lock.onBusy 'wait' (the default)", () => {
+    it('retries in place without consuming an attempt', () => {
+      const expected = { kind: 'retry', delayMs: 100, consumesAttempt: false };
+      expect(decideFailure(new LockBusyError('report:1'), 1, policy, top)).toEqual(expected);
+      expect(decideFailure(new LockBusyError('report:1'), 1, policy, top, 'wait')).toEqual(expected);
     });
   });
 

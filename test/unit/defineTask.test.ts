@@ -130,3 +130,34 @@ describe('defineTask validation', () => {
     expectConfigError({ retry: { maxAttempts: 0 } }, /task "ping": retry\.maxAttempts must be an integer of 1 or more/);
   });
 });
+
+describe('defineTask lock.onBusy', () => {
+  const key = (p: { id: string }): string => p.id;
+
+  it("defaults to 'wait'", () => {
+    expect(define({ lock: { key } }).lock?.onBusy).toBe('wait');
+  });
+
+  it("accepts 'reschedule'", () => {
+    expect(define({ lock: { key, onBusy: 'reschedule' } }).lock?.onBusy).toBe('reschedule');
+  });
+
+  it('rejects any other value, naming the two it takes', () => {
+    const onBusy = 'drop' as unknown as 'wait';
+    expectConfigError(
+      { lock: { key, onBusy } },
+      /task "ping": lock\.onBusy must be 'wait' or 'reschedule', got "drop"/,
+    );
+  });
+
+  it("rejects 'reschedule' with ordered retries, which have no retry tiers and keep key order", () => {
+    expectConfigError(
+      { lock: { key, onBusy: 'reschedule' }, retry: { ordered: true } },
+      /task "ping": lock\.onBusy 'reschedule' .* retry\.ordered forbids; use onBusy 'wait'/,
+    );
+  });
+
+  it("allows 'wait' with ordered retries", () => {
+    expect(define({ lock: { key, onBusy: 'wait' }, retry: { ordered: true } }).lock?.onBusy).toBe('wait');
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { IncomingRecord } from '../../pipeline/kafka/records.js';
+import { HANDOFF_HEADER, retryCopy } from '../../pipeline/retry/HandOff.js';
+import { HEADER } from '../../pipeline/task/headers.js';
+
+const record: IncomingRecord = {
+  topic: 'tasks.report',
+  partition: 1,
+  offset: '42',
+  key: Buffer.from('customer-7'),
+  value: Buffer.from([0, 0, 0, 0, 1, 2]),
+  headers: { [HEADER.attempt]: '2' },
+  timestamp: String(Date.UTC(2026, 0, 1)),
+};
+const failed = { record, taskId: 'task-1', attempt: 2, error: new Error('busy'), workerId: 'w1' };
+const now = Date.UTC(2026, 0, 2);
+
+describe('retryCopy', () => {
+  it('carries the next attempt number by default', () => {
+    expect(retryCopy(failed, 'tasks.report.retry.1s', 1000, now).headers?.[HEADER.attempt]).toBe('3');
+  });
+
+  it('keeps the attempt number when the failure used no attempt (a rescheduled busy lock)', () => {
+    expect(retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false).headers?.[HEADER.attempt]).toBe('2');
+  });
+
+  it('is due after the delay either way', () => {
+    const copy = retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false);
+    expect(copy.headers?.[HANDOFF_HEADER.notBefore]).toBe(String(now + 1000));
+  });
+});

@@ -19,9 +19,10 @@ const done = new Promise<void>((r) => (finish = r));
 const worker = new Worker({
   groupPrefix: `bench-ts-${Date.now()}`,
   logger,
-  concurrency: 2000,
-  maxHeldTasks: 60_000,
-  maxHeldPerPartition: 30_000,
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 2000),
+  maxHeldTasks: Number(process.env.BENCH_HELD ?? 60_000),
+  maxHeldPerPartition: Number(process.env.BENCH_HELD_PART ?? 30_000),
+  fetchBytesPerPartition: process.env.BENCH_FETCH ? Number(process.env.BENCH_FETCH) : undefined,
   createTopics: false,
   handlers: [
     handle(

@@ -82,6 +82,16 @@ export class RegistryClient {
     }
   }
 
+  /** The id of the subject's latest version, or the registry's error (a subject not registered is a 404). */
+  async latestId(subject: string): Promise<number> {
+    const api = await this.client();
+    try {
+      return await api.getLatestSchemaId(subject);
+    } catch (err) {
+      throw this.translate(err, subject);
+    }
+  }
+
   /** The writer schema of an id, as an avsc Type; fetched once per id. */
   writerType(schemaId: number): Promise<avro.Type> {
     let type = this.types.get(schemaId);

@@ -39,6 +39,19 @@ export class TaskCodec {
     return this.writerId;
   }
 
+  /**
+   * Loads the reader for the subject's latest schema before the first record asks for it, so a worker starts
+   * decoding synchronously instead of holding records while the first lookup is in flight. Best effort: a
+   * registry that does not answer now is asked again when a record needs it.
+   */
+  async warm(): Promise<void> {
+    try {
+      await this.loadReader(await this.registry.latestId(this.task.subject));
+    } catch {
+      /* decoding will ask again, and report what is wrong then */
+    }
+  }
+
   /** Checks a payload against the schema, naming each bad field's path. */
   validate(payload: unknown): void {
     // The plain check is several times faster; the path-collecting one runs only to explain a failure.

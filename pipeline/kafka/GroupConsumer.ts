@@ -1,6 +1,7 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { FetchedRecord } from './FetchedRecord.js';
 import type { IncomingRecord } from './records.js';
 
 export interface PartitionRef {
@@ -95,7 +96,7 @@ export class GroupConsumer {
   ): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
-    const records = batch.messages.map((m) => toRecord(topic, partition, m));
+    const records = batch.messages.map((m) => new FetchedRecord(topic, partition, m));
     let taken = 0;
     try {
       taken = listener.onRecords({ topic, partition }, records);
@@ -134,17 +135,3 @@ export class GroupConsumer {
     await this.consumer.disconnect();
   }
 }
-
-function toRecord(topic: string, partition: number, m: KafkaMessage): IncomingRecord {
-  let headers: Record<string, string> = EMPTY;
-  if (m.headers) {
-    for (const [k, v] of Object.entries(m.headers)) {
-      if (v === undefined) continue;
-      if (headers === EMPTY) headers = {};
-      headers[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
-    }
-  }
-  return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
-}
-
-const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;

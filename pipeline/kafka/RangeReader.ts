@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { ServiceUnavailableError, TaskstreamError } from '../errors.js';
+import { FetchedRecord } from './FetchedRecord.js';
 import type { IncomingRecord } from './records.js';
 
 /** Offsets `from` up to (not including) `to` of one partition. */
@@ -91,7 +92,7 @@ export class RangeReader {
             // A fetch begun before our seek took effect may deliver earlier offsets, or some twice.
             if (offset < (reached.get(batch.partition) ?? range.from)) continue;
             if (offset >= range.to) break;
-            onRecord(toRecord(topic, batch.partition, m));
+            onRecord(new FetchedRecord(topic, batch.partition, m));
             reached.set(batch.partition, offset + 1n);
           }
           markReached(batch.partition, BigInt(batch.lastOffset()));
@@ -138,13 +139,4 @@ export class RangeReader {
       await admin.disconnect().catch(() => undefined);
     }
   }
-}
-
-function toRecord(topic: string, partition: number, m: KafkaMessage): IncomingRecord {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    if (v === undefined) continue;
-    headers[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
-  }
-  return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: m.timestamp };
 }

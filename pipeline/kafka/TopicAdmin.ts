@@ -1,3 +1,4 @@
+import { TaskstreamError } from '../errors.js';
 import { AdminConnection } from './AdminConnection.js';
 
 export interface TopicSpec {
@@ -46,8 +47,10 @@ export class TopicAdmin extends AdminConnection {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return [];
+    // kafkajs's own waitForLeaders asks one broker once and gives up when that broker has not yet heard of the
+    // topic (UNKNOWN_TOPIC_OR_PARTITION on a multi-node KRaft cluster), so the wait is ours.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.partitions,
@@ -55,7 +58,29 @@ export class TopicAdmin extends AdminConnection {
         configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
-    return missing.map((s) => s.topic);
+    const created = missing.map((s) => s.topic);
+    await this.leadersElected(created);
+    return created;
+  }
+
+  /** Waits until every partition of the topics has a leader, as the cluster's metadata reports it. */
+  async leadersElected(topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const admin = await this.ready();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] }).catch(() => undefined);
+      const led = metadata?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (led) return;
+      if (Date.now() > deadline) {
+        const names = topics.join(', ');
+        throw new TaskstreamError(
+          'SERVICE_UNAVAILABLE',
+          `Kafka at ${this.address} elected no leader for every partition of ${names} within ${timeoutMs} ms`,
+          { retriable: true },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Sets (only) the given config entries of a topic that exists. */

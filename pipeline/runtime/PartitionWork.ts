@@ -8,21 +8,31 @@ import { OffsetTracker } from './OffsetTracker.js';
 /** One record taken for processing. Its id and key string are worked out only when someone asks. */
 export class Job {
   payload: unknown = undefined;
-  attempt: number;
   lastHeartbeatAt: number | undefined;
   /** Whether this job's key is marked running in the partition's queue (and must be released when it ends). */
   keyHeld = false;
   private keyText: string | null | undefined;
   private id: string | undefined;
+  private attemptNo: number | undefined;
 
   constructor(
     readonly record: IncomingRecord,
     readonly part: PartitionWork,
     /** The offset tracker's ticket for this record. */
     readonly ticket: number,
-  ) {
-    const a = record.headers[HEADER.attempt];
-    this.attempt = a === undefined ? 1 : Number(a) || 1;
+  ) {}
+
+  /** 1 on the first run; a retry copy carries its number in the `ts-attempt` header (read only when asked). */
+  get attempt(): number {
+    if (this.attemptNo === undefined) {
+      const a = this.record.headers[HEADER.attempt];
+      this.attemptNo = a === undefined ? 1 : Number(a) || 1;
+    }
+    return this.attemptNo;
+  }
+
+  set attempt(n: number) {
+    this.attemptNo = n;
   }
 
   get key(): string | null {

@@ -35,6 +35,8 @@ export class TaskTypeRunner implements GroupListener {
   /** The same partitions as an array, for the dispatch loop (rebuilt only when the assignment changes). */
   private partList: PartitionWork[] = [];
   private running = 0;
+  /** Jobs waiting in the partitions' queues: with none, there is nothing to pump. */
+  private queued = 0;
   private dispatching = false;
   private pumping = false;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -86,7 +88,7 @@ export class TaskTypeRunner implements GroupListener {
     const due = this.gated ? this.dueEnd(part, records, i) : records.length;
     // While the partition holds nothing, no key of it is running: a record may start at once, and a handler that
     // finishes synchronously leaves the partition empty again for the next one.
-    while (i < due && part.held === 0 && this.canStart()) {
+    while (i < due && part.held === 0 && this.canStart() && this.budget.roomToHold() > 0) {
       this.run(this.take(part, records[i++] as IncomingRecord, true));
     }
     const room = Math.min(this.limits.maxHeldPerPartition - part.held, this.budget.roomToHold());
@@ -183,7 +185,10 @@ export class TaskTypeRunner implements GroupListener {
     part.nextOffset = Number(record.offset) + 1;
     // A direct job's key is marked running only if it turns out asynchronous or must wait for a retry (holdKey):
     // until then nothing else of this partition can start, and a synchronous success never needs the mark.
-    if (!direct) part.queue.push(job.key, job);
+    if (!direct) {
+      part.queue.push(job.key, job);
+      this.queued++;
+    }
     part.held++;
     this.budget.hold(1);
     return job;
@@ -224,12 +229,12 @@ export class TaskTypeRunner implements GroupListener {
 
   /** Starts what may start. Not re-entrant: a synchronous handler that settles inside the loop just continues it. */
   private pump(): void {
-    if (!this.dispatching || this.pumping) return;
+    if (!this.dispatching || this.pumping || this.queued === 0) return;
     this.pumping = true;
     try {
       const parts = this.partList;
       let idle = 0;
-      while (idle < parts.length && this.canStart()) {
+      while (idle < parts.length && this.queued > 0 && this.canStart()) {
         const part = parts[this.rotate++ % parts.length] as PartitionWork;
         const job = part.revoked ? undefined : part.queue.take();
         if (job === undefined) {
@@ -237,6 +242,7 @@ export class TaskTypeRunner implements GroupListener {
           continue;
         }
         idle = 0;
+        this.queued--;
         job.keyHeld = job.key !== null;
         this.run(job);
       }
@@ -364,6 +370,7 @@ export class TaskTypeRunner implements GroupListener {
     // between attempts drop as they end.
     const waiting = part.queue.size;
     part.queue.clear();
+    this.queued -= waiting;
     this.drop(part, waiting);
     this.parts.delete(tpKey(part.tp));
     this.partList = [...this.parts.values()];

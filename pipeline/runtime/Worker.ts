@@ -104,10 +104,12 @@ export class Worker extends WorkerEventEmitter {
       limiter = new TaskRateLimiter(task.name, task.rateLimit, redis);
       this.limiters.push(limiter);
     }
+    const codec = new TaskCodec(task, this.registry);
+    await codec.warm();
     return new JobExecutor(
       task,
       binding.handler as never,
-      new TaskCodec(task, this.registry),
+      codec,
       limiter,
       handOffs,
       this.id,
@@ -135,6 +137,7 @@ export class Worker extends WorkerEventEmitter {
         topics,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        maxBytesPerPartition: this.options.fetchBytesPerPartition,
       },
       log,
     );

@@ -1,6 +1,7 @@
 // Guarantee: with three brokers (RF 3, min.insync 2), producing and consuming go on after one broker is killed.
 // Not yet guaranteed: that no acknowledged record is lost (kafkajs #1303); the test prints the count it sees.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import { ownsProcesses, threeNodeStack } from '../../support/localStack.js';
 import { rawKafka, startReading } from '../../support/readTopic.js';
 import { onCleanup, uniqueName } from '../../support/resources.js';
@@ -31,17 +32,11 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
       const admin = kafka.admin();
       await admin.connect();
       onCleanup(() => admin.disconnect());
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic,
-            numPartitions: 3,
-            replicationFactor: 3,
-            configEntries: [{ name: 'min.insync.replicas', value: '2' }],
-          },
-        ],
-      });
+      const topics = new TopicAdmin(kafka, stack.bootstrap);
+      onCleanup(() => topics.close());
+      await topics.ensureTopics([
+        { topic, partitions: 3, replicationFactor: 3, config: { 'min.insync.replicas': '2' } },
+      ]);
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       onCleanup(() => producer.disconnect());

@@ -1,0 +1,50 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { IncomingRecord, RecordHeaders } from './records.js';
+
+const NO_HEADERS: RecordHeaders = Object.freeze({});
+
+/**
+ * A record as the Kafka client fetched it, in our own shape. Headers are turned into strings only when someone
+ * reads them: a worker draining no-op tasks never does, and at hundreds of thousands of records a second the
+ * conversion (one UTF-8 decode per header) was a measurable share of the runtime.
+ */
+export class FetchedRecord implements IncomingRecord {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+  private raw: KafkaMessage['headers'];
+  private converted: RecordHeaders | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    message: KafkaMessage,
+  ) {
+    this.offset = message.offset;
+    this.key = message.key ?? null;
+    this.value = message.value;
+    this.timestamp = message.timestamp;
+    this.raw = message.headers;
+  }
+
+  /** A header repeated in the record keeps its last value. */
+  get headers(): RecordHeaders {
+    if (this.converted === undefined) {
+      this.converted = toStrings(this.raw);
+      this.raw = undefined;
+    }
+    return this.converted;
+  }
+}
+
+function toStrings(raw: KafkaMessage['headers']): RecordHeaders {
+  if (!raw) return NO_HEADERS;
+  let headers: Record<string, string> | undefined;
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    headers ??= {};
+    headers[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
+  }
+  return headers ?? NO_HEADERS;
+}

@@ -2,6 +2,7 @@ import type { IncomingRecord } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import type { Attempt } from './Attempt.js';
+import { FetchBuffer } from './FetchBuffer.js';
 import { KeyedQueue } from './KeyedQueue.js';
 import { OffsetTracker } from './OffsetTracker.js';
 
@@ -52,12 +53,14 @@ export class Job {
 export class PartitionWork {
   readonly queue = new KeyedQueue<Job>();
   readonly tracker = new OffsetTracker();
+  /** Fetched records not yet taken (no room when they came); the partition stays paused while any are here. */
+  readonly buffer = new FetchBuffer();
   /** Asynchronous attempts running now: aborted when the partition is revoked, swept for timeouts. */
   readonly attempts = new Set<Attempt>();
   /** Jobs taken and not completed: waiting, running or between attempts. */
   held = 0;
   running = 0;
-  /** The offset after the last record taken; records before it are duplicates of a re-fetch. */
+  /** The offset after the last record taken or buffered; records before it are duplicates of a re-fetch. */
   nextOffset: number | undefined;
   paused = false;
   /** In a retry tier: the head record's not-before time, until which the partition stays paused. */

@@ -39,6 +39,7 @@ export class TaskTypeRunner implements GroupListener {
   private queued = 0;
   private dispatching = false;
   private pumping = false;
+  private refilling = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -85,18 +86,52 @@ export class TaskTypeRunner implements GroupListener {
     let i = 0;
     const next = part.nextOffset;
     if (next !== undefined) while (i < records.length && Number((records[i] as IncomingRecord).offset) < next) i++;
-    const due = this.gated ? this.dueEnd(part, records, i) : records.length;
-    // While the partition holds nothing, no key of it is running: a record may start at once, and a handler that
-    // finishes synchronously leaves the partition empty again for the next one.
-    while (i < due && part.held === 0 && this.canStart() && this.budget.roomToHold() > 0) {
+    if (i >= records.length) return records.length;
+    if (this.gated) {
+      // Records not yet due are left to Kafka, fetched again once the head is due.
+      const taken = this.admit(part, records, i, this.dueEnd(part, records, i));
+      if (taken > i) part.nextOffset = Number((records[taken - 1] as IncomingRecord).offset) + 1;
+      if (taken < records.length) this.pause(part);
+      this.pump();
+      return taken;
+    }
+    // Behind records already buffered, these wait their turn too.
+    const taken = part.buffer.size > 0 ? i : this.admit(part, records, i, records.length);
+    part.nextOffset = Number((records[records.length - 1] as IncomingRecord).offset) + 1;
+    if (taken < records.length) {
+      part.buffer.keep(records, taken);
+      this.pause(part);
+    }
+    this.pump();
+    return records.length;
+  }
+
+  /**
+   * Takes records[from..to) while there is room, and returns the index reached. While the partition holds
+   * nothing, no key of it is running: a record may start at once, and a handler that finishes synchronously
+   * leaves the partition empty again for the next one.
+   */
+  private admit(part: PartitionWork, records: readonly IncomingRecord[], from: number, to: number): number {
+    let i = from;
+    while (i < to && part.held === 0 && this.canStart() && this.budget.roomToHold() > 0) {
       this.run(this.take(part, records[i++] as IncomingRecord, true));
     }
     const room = Math.min(this.limits.maxHeldPerPartition - part.held, this.budget.roomToHold());
-    const end = Math.min(due, i + Math.max(0, room));
+    const end = Math.min(to, i + Math.max(0, room));
     for (; i < end; i++) this.take(part, records[i] as IncomingRecord, false);
-    if (i < records.length) this.pause(part);
-    this.pump();
     return i;
+  }
+
+  /** Takes buffered records as room frees. Not re-entrant: a handler settling inside it just lets it go on. */
+  private refill(part: PartitionWork): void {
+    if (this.refilling || part.buffer.size === 0 || part.revoked || this.stopped) return;
+    this.refilling = true;
+    try {
+      const { records, from } = part.buffer.view();
+      part.buffer.consumedTo(this.admit(part, records, from, records.length));
+    } finally {
+      this.refilling = false;
+    }
   }
 
   /**
@@ -182,7 +217,6 @@ export class TaskTypeRunner implements GroupListener {
   /** Takes a record into the partition's care; `direct` means it starts now instead of waiting in the queue. */
   private take(part: PartitionWork, record: IncomingRecord, direct: boolean): Job {
     const job = new Job(record, part, part.tracker.add(record.offset));
-    part.nextOffset = Number(record.offset) + 1;
     // A direct job's key is marked running only if it turns out asynchronous or must wait for a retry (holdKey):
     // until then nothing else of this partition can start, and a synchronous success never needs the mark.
     if (!direct) {
@@ -213,10 +247,12 @@ export class TaskTypeRunner implements GroupListener {
   private resumeWhereRoom(): void {
     if (!this.budget.belowLowWater) return;
     for (const part of this.parts.values()) {
+      this.refill(part);
       if (
         part.paused &&
         !part.revoked &&
         part.dueAt === undefined &&
+        part.buffer.size === 0 &&
         part.held <= this.limits.maxHeldPerPartition / 2
       ) {
         part.paused = false;
@@ -359,6 +395,9 @@ export class TaskTypeRunner implements GroupListener {
   private drop(part: PartitionWork, n: number): void {
     part.held -= n;
     this.budget.release(n);
+    // The partition's own buffer first (its room just grew), then every paused partition once the process is
+    // below its low-water mark.
+    this.refill(part);
     if (part.paused) this.resumeWhereRoom();
   }
 
@@ -370,6 +409,7 @@ export class TaskTypeRunner implements GroupListener {
     // between attempts drop as they end.
     const waiting = part.queue.size;
     part.queue.clear();
+    part.buffer.clear();
     this.queued -= waiting;
     this.drop(part, waiting);
     this.parts.delete(tpKey(part.tp));
@@ -431,6 +471,12 @@ export class TaskTypeRunner implements GroupListener {
   get held(): number {
     let n = 0;
     for (const p of this.parts.values()) n += p.held;
+    return n;
+  }
+
+  get buffered(): number {
+    let n = 0;
+    for (const p of this.parts.values()) n += p.buffer.size;
     return n;
   }
 

@@ -26,6 +26,8 @@ export interface WorkerStats {
   readonly held: number;
   readonly peakHeld: number;
   readonly running: number;
+  /** Fetched records waiting for room (not tasks yet): at most about one fetch per paused partition. */
+  readonly buffered: number;
   readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
 }
 
@@ -160,12 +162,15 @@ export class Worker extends WorkerEventEmitter {
 
   stats(): WorkerStats {
     const byType: Record<string, { held: number; running: number }> = {};
+    let buffered = 0;
     for (const r of this.runners) {
+      buffered += r.buffered;
       const t = (byType[r.task.name] ??= { held: 0, running: 0 });
       t.held += r.held;
       t.running += r.inFlight;
     }
-    return { held: this.budget.held, peakHeld: this.budget.peakHeld, running: this.budget.running, byType };
+    const { held, peakHeld, running } = this.budget;
+    return { held, peakHeld, running, buffered, byType };
   }
 
   /** The partitions this worker owns now, per task type. */

@@ -1,11 +1,13 @@
 /**
  * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
- *   npm run bench -- runtime [--count 200000] [--json] [--profile]
+ *   npm run bench -- runtime [--count 200000] [--rounds 3] [--json] [--profile]
+ *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ensureStack } from '../ops/demo/ensureStack.js';
+import { producerBench } from './producer/producerBench.js';
 import { runtimeBench } from './runtime/runtimeBench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,17 +16,46 @@ program
   .command('runtime')
   .description('end-to-end throughput of no-op tasks against a bare kafkajs consumer, and enqueue-to-start latency')
   .option('--count <n>', 'tasks to drain', '200000')
+  .option('--rounds <n>', 'drains per contender; the median is reported', '3')
   .option('--rate <n>', 'tasks per second in the latency run', '1000')
   .option('--seconds <n>', 'length of the latency run', '10')
   .option('--profile', 'write a CPU profile of the worker to bench/out/')
   .option('--json', 'print one JSON object')
-  .action(async (opts: { count: string; rate: string; seconds: string; profile?: boolean; json?: boolean }) => {
+  .action(
+    async (opts: {
+      count: string;
+      rounds: string;
+      rate: string;
+      seconds: string;
+      profile?: boolean;
+      json?: boolean;
+    }) => {
+      await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+      await runtimeBench({
+        count: Number(opts.count),
+        rounds: Number(opts.rounds),
+        rate: Number(opts.rate),
+        seconds: Number(opts.seconds),
+        profileDir: opts.profile ? path.join(here, 'out') : undefined,
+        json: Boolean(opts.json),
+      });
+    },
+  );
+program
+  .command('producer')
+  .description('enqueue throughput: enqueueMany, concurrent single enqueues and a bare kafkajs producer')
+  .option('--count <n>', 'tasks per contender and round', '200000')
+  .option('--chunk <n>', 'tasks per enqueueMany call', '10000')
+  .option('--callers <n>', 'concurrent callers of single enqueues', '1000')
+  .option('--rounds <n>', 'rounds, contenders taking turns; the median is reported', '3')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; chunk: string; callers: string; rounds: string; json?: boolean }) => {
     await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
-    await runtimeBench({
+    await producerBench({
       count: Number(opts.count),
-      rate: Number(opts.rate),
-      seconds: Number(opts.seconds),
-      profileDir: opts.profile ? path.join(here, 'out') : undefined,
+      chunk: Number(opts.chunk),
+      callers: Number(opts.callers),
+      rounds: Number(opts.rounds),
       json: Boolean(opts.json),
     });
   });

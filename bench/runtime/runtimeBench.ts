@@ -11,18 +11,53 @@ interface DrainResult {
   readonly tasks: number;
   readonly ms: number;
   readonly perSec: number;
+  readonly cpuUsPerTask: number;
   readonly maxRssMb: number;
   readonly peakHeld?: number;
 }
 
 export interface RuntimeBenchOptions {
   readonly count: number;
+  readonly rounds: number;
   readonly rate: number;
   readonly seconds: number;
   readonly profileDir: string | undefined;
   readonly json: boolean;
 }
 
+interface Contender {
+  readonly label: string;
+  readonly script: string;
+  readonly args: (topic: string, taskName: string, count: number) => string[];
+}
+
+const CONTENDERS: readonly Contender[] = [
+  {
+    label: 'bare kafkajs eachBatch (decode only)',
+    script: 'bareConsumer.ts',
+    args: (topic, _name, n) => [topic, String(n), 'batch'],
+  },
+  {
+    label: 'taskstream worker, key order, sync no-op handler',
+    script: 'workerDrain.ts',
+    args: (_topic, name, n) => [name, String(n), 'sync'],
+  },
+  {
+    label: 'taskstream worker, key order, async no-op handler',
+    script: 'workerDrain.ts',
+    args: (_topic, name, n) => [name, String(n), 'async'],
+  },
+  {
+    label: 'bare kafkajs eachMessage, async handler (decode only)',
+    script: 'bareConsumer.ts',
+    args: (topic, _name, n) => [topic, String(n), 'message'],
+  },
+];
+
+/**
+ * Drains one topic of no-op tasks with each contender, `rounds` times, interleaved so that a noisy neighbour
+ * hurts every contender alike; reports each contender's median round. Then measures enqueue-to-start latency.
+ */
 export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const name = `bench-${Date.now()}`;
@@ -43,57 +78,72 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   const enqueuePerSec = (o.count / (performance.now() - t0)) * 1000;
   await producer.close();
 
-  log('draining with a bare kafkajs consumer…');
-  const bare = await childRun<DrainResult>(path.join(here, 'bareConsumer.ts'), [task.topic, String(o.count)]);
-  log('draining with a taskstream worker (synchronous no-op handler)…');
-  const profileArgs = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
-  const worker = await childRun<DrainResult>(
-    path.join(here, 'workerDrain.ts'),
-    [name, String(o.count), 'sync'],
-    profileArgs,
-  );
-  log('draining with a taskstream worker (async no-op handler)…');
-  const asyncWorker = await childRun<DrainResult>(path.join(here, 'workerDrain.ts'), [name, String(o.count), 'async']);
+  const results: DrainResult[][] = CONTENDERS.map(() => []);
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const [i, c] of CONTENDERS.entries()) {
+      log(`round ${round}/${o.rounds}: ${c.label}…`);
+      // Only the sync worker is profiled: its profile shows the runtime's own cost per task.
+      const profile = o.profileDir && i === 1 && round === o.rounds;
+      const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
+      results[i]?.push(
+        await childRun<DrainResult>(path.join(here, c.script), c.args(task.topic, name, o.count), nodeArgs),
+      );
+    }
+  }
+  const medians = results.map(median);
   log(`latency at ${o.rate}/s for ${o.seconds} s…`);
   const latency = await measureLatency(`${name}-lat`, o.rate, o.seconds);
 
+  const [bare, sync, async, eachMessage] = medians as [DrainResult, DrainResult, DrainResult, DrainResult];
   const result = {
     tasks: o.count,
+    rounds: o.rounds,
     enqueuePerSec: Math.round(enqueuePerSec),
-    tasksPerSec: Math.round(worker.perSec),
-    asyncTasksPerSec: Math.round(asyncWorker.perSec),
+    tasksPerSec: Math.round(sync.perSec),
+    asyncTasksPerSec: Math.round(async.perSec),
     bareKafkajsPerSec: Math.round(bare.perSec),
-    ratio: Number((worker.perSec / bare.perSec).toFixed(3)),
+    bareEachMessagePerSec: Math.round(eachMessage.perSec),
+    ratio: round3(sync.perSec / bare.perSec),
+    asyncRatio: round3(async.perSec / bare.perSec),
+    cpuUsPerTask: round3(sync.cpuUsPerTask),
+    asyncCpuUsPerTask: round3(async.cpuUsPerTask),
+    bareCpuUsPerTask: round3(bare.cpuUsPerTask),
     p50Ms: latency.p50Ms,
     p99Ms: latency.p99Ms,
-    maxRssMb: worker.maxRssMb,
+    maxRssMb: Math.max(sync.maxRssMb, async.maxRssMb),
     bareMaxRssMb: bare.maxRssMb,
-    peakHeld: worker.peakHeld,
   };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const rows = [
-    [
-      'taskstream worker, key order, sync no-op handler',
-      result.tasksPerSec,
-      `${result.maxRssMb} MB`,
-      `${(result.ratio * 100).toFixed(0)}%`,
-    ],
-    [
-      'taskstream worker, key order, async no-op handler',
-      result.asyncTasksPerSec,
-      `${asyncWorker.maxRssMb} MB`,
-      `${((asyncWorker.perSec / bare.perSec) * 100).toFixed(0)}%`,
-    ],
-    ['bare kafkajs eachBatch (decode only)', result.bareKafkajsPerSec, `${result.bareMaxRssMb} MB`, '100%'],
-  ];
-  process.stdout.write(`\nruntime bench: ${o.count} tasks, 6 partitions, 1,000 keys\n\n`);
-  process.stdout.write('| consumer | tasks/s | peak RSS | vs bare |\n|---|---:|---:|---:|\n');
-  for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);
+  process.stdout.write(
+    `\nruntime bench: ${o.count} tasks, 6 partitions, 1,000 keys, Worker defaults; median of ${o.rounds} interleaved rounds\n\n`,
+  );
+  process.stdout.write('| consumer | tasks/s | vs bare | CPU µs/task | peak RSS |\n|---|---:|---:|---:|---:|\n');
+  const order = [1, 2, 0, 3];
+  for (const i of order) {
+    const m = medians[i] as DrainResult;
+    const cells = [
+      CONTENDERS[i]?.label,
+      Math.round(m.perSec),
+      `${Math.round((m.perSec / bare.perSec) * 100)}%`,
+      m.cpuUsPerTask.toFixed(2),
+      `${m.maxRssMb} MB`,
+    ];
+    process.stdout.write(`| ${cells.join(' | ')} |\n`);
+  }
   process.stdout.write(`\nenqueue (enqueueMany, batches of 10,000): ${result.enqueuePerSec} tasks/s\n`);
   process.stdout.write(
     `enqueue-to-start latency at ${o.rate}/s (single enqueue calls): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.samples} samples)\n`,
   );
+}
+
+function median(runs: DrainResult[]): DrainResult {
+  const sorted = [...runs].sort((a, b) => a.perSec - b.perSec);
+  return sorted[Math.floor(sorted.length / 2)] as DrainResult;
+}
+
+function round3(n: number): number {
+  return Number(n.toFixed(3));
 }

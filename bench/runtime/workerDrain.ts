@@ -1,6 +1,8 @@
 /**
- * taskstream's worker draining the same topic with a no-op handler. Prints one JSON line:
- * { tasks, ms, perSec, maxRssMb, peakHeld }. Args: <task name> <count> <sync|async>. Run with --cpu-prof to profile.
+ * taskstream's worker draining the same topic with a no-op handler, with the Worker's default bounds unless
+ * BENCH_CONCURRENCY, BENCH_HELD, BENCH_HELD_PART or BENCH_FETCH say otherwise. Prints one JSON line:
+ * { tasks, ms, perSec, cpuUsPerTask, maxRssMb, peakHeld }. Args: <task name> <count> <sync|async>.
+ * Run with --cpu-prof to profile.
  */
 import { handle, Worker, createLogger } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
@@ -14,26 +16,33 @@ logger.level = 'warn';
 const rss = new RssSampler();
 let seen = 0;
 let started = 0;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
 let finish: () => void = () => undefined;
 const done = new Promise<void>((r) => (finish = r));
 const worker = new Worker({
   groupPrefix: `bench-ts-${Date.now()}`,
   logger,
-  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 2000),
-  maxHeldTasks: Number(process.env.BENCH_HELD ?? 60_000),
-  maxHeldPerPartition: Number(process.env.BENCH_HELD_PART ?? 30_000),
-  fetchBytesPerPartition: process.env.BENCH_FETCH ? Number(process.env.BENCH_FETCH) : undefined,
+  concurrency: fromEnv('BENCH_CONCURRENCY'),
+  maxHeldTasks: fromEnv('BENCH_HELD'),
+  maxHeldPerPartition: fromEnv('BENCH_HELD_PART'),
+  fetchBytesPerPartition: fromEnv('BENCH_FETCH'),
   createTopics: false,
   handlers: [
     handle(
       task,
       mode === 'async'
         ? async () => {
-            if (started === 0) started = performance.now();
+            if (started === 0) {
+              started = performance.now();
+              cpuAtStart = process.cpuUsage();
+            }
             if (++seen >= count) finish();
           }
         : () => {
-            if (started === 0) started = performance.now();
+            if (started === 0) {
+              started = performance.now();
+              cpuAtStart = process.cpuUsage();
+            }
             if (++seen >= count) finish();
           },
     ),
@@ -42,8 +51,15 @@ const worker = new Worker({
 await worker.start();
 await done;
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuUsPerTask = (cpu.user + cpu.system) / seen;
 const { peakHeld } = worker.stats();
 await worker.close();
 process.stdout.write(
-  `${JSON.stringify({ tasks: seen, ms, perSec: (seen / ms) * 1000, maxRssMb: rss.stop(), peakHeld })}\n`,
+  `${JSON.stringify({ tasks: seen, ms, perSec: (seen / ms) * 1000, cpuUsPerTask, maxRssMb: rss.stop(), peakHeld })}\n`,
 );
+
+function fromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  return value === undefined ? undefined : Number(value);
+}

@@ -16,9 +16,13 @@ export const SUCCEEDED: AttemptOutcome = Object.freeze({ ok: true });
 export class Attempt implements TaskContext {
   private controller: AbortController | undefined;
   private abortReason: Error | undefined;
-  private resolveEarly: ((outcome: AttemptOutcome) => void) | undefined;
+  /** Set while an asynchronous handler runs: who gets its outcome (once, or early on abort). */
+  private done: ((outcome: AttemptOutcome) => void) | undefined;
   private childLog: Logger | undefined;
   fencingToken: number | undefined;
+  /** The runner's bookkeeping: whether its result was taken, and when it went asynchronous. */
+  ended = false;
+  startedAt: number | undefined;
 
   constructor(
     readonly job: Job,
@@ -72,31 +76,47 @@ export class Attempt implements TaskContext {
     if (this.abortReason) return;
     this.abortReason = reason;
     this.controller?.abort(reason);
-    this.resolveEarly?.({ ok: false, error: reason });
+    this.finish({ ok: false, error: reason });
   }
 
   /**
-   * Runs the handler. Every thrown value (a string, undefined, a TypeError) becomes a failed outcome: nothing a
-   * handler throws may reach the Kafka client. A synchronous handler gets a synchronous outcome.
+   * Runs the handler and hands its outcome to `done`, exactly once: before `start` returns when the handler is
+   * synchronous, later when it returns a promise, at once when the attempt is aborted. Every thrown value (a
+   * string, undefined, a TypeError) becomes a failed outcome: nothing a handler throws may reach the Kafka client.
+   * Callbacks rather than promises because this is per task: a promise chain cost four promises a task.
    */
-  run(fn: (ctx: TaskContext) => unknown): AttemptOutcome | Promise<AttemptOutcome> {
+  start<P>(
+    handler: (payload: P, ctx: TaskContext) => unknown,
+    payload: P,
+    done: (outcome: AttemptOutcome) => void,
+  ): void {
     // Aborted while it waited (say, in the rate limiter): the handler must not start at all.
-    if (this.abortReason) return { ok: false, error: this.abortReason };
+    if (this.abortReason) return done({ ok: false, error: this.abortReason });
     let result: unknown;
     try {
-      result = fn(this);
+      result = handler(payload, this);
     } catch (thrown) {
-      return { ok: false, error: toError(thrown) };
+      return done({ ok: false, error: toError(thrown) });
     }
-    if (!isThenable(result)) return SUCCEEDED;
-    return new Promise<AttemptOutcome>((resolve) => {
-      this.resolveEarly = resolve;
-      if (this.abortReason) resolve({ ok: false, error: this.abortReason });
-      result.then(
-        () => resolve(SUCCEEDED),
-        (thrown: unknown) => resolve({ ok: false, error: toError(thrown) }),
-      );
-    });
+    if (!isThenable(result)) return done(SUCCEEDED);
+    this.done = done;
+    if (this.abortReason) return this.finish({ ok: false, error: this.abortReason });
+    result.then(
+      () => this.finish(SUCCEEDED),
+      (thrown: unknown) => this.finish({ ok: false, error: toError(thrown) }),
+    );
+  }
+
+  /** `start` as a promise, for callers that await (the guarded path). */
+  run<P>(handler: (payload: P, ctx: TaskContext) => unknown, payload: P): Promise<AttemptOutcome> {
+    return new Promise((resolve) => this.start(handler, payload, resolve));
+  }
+
+  private finish(outcome: AttemptOutcome): void {
+    const done = this.done;
+    if (done === undefined) return;
+    this.done = undefined;
+    done(outcome);
   }
 }
 

@@ -42,10 +42,13 @@ export interface ExecutorGuards {
   readonly locks?: TaskLocks;
 }
 
+/** Receives the result of one attempt, exactly once. */
+export type JobDone = (result: JobResult) => void;
+
 /**
  * One attempt of one task: decode, rate limit, handler, and what the failure policy says to do next.
  * Synchronous all the way when it can be (decoded schema cached, no rate limit, a handler that returns no
- * promise): the no-op path allocates no promise.
+ * promise): the no-op path allocates no promise, and an asynchronous handler costs one.
  */
 export class JobExecutor {
   constructor(
@@ -64,22 +67,33 @@ export class JobExecutor {
 
   private readonly tiers: RetryTier[];
 
-  execute(job: Job, attempt: Attempt): JobResult | Promise<JobResult> {
+  /** Runs the attempt; `done` gets the result before this returns when everything on the way is synchronous. */
+  execute(job: Job, attempt: Attempt, done: JobDone): void {
     if (job.payload === undefined) {
       let decoded: unknown;
       try {
         decoded = this.codec.decodeCached(job.record.value);
       } catch (err) {
-        return this.onFailure(job, toError(err));
+        return this.fail(job, toError(err), done);
       }
-      if (decoded === NOT_CACHED) return this.decodeThenRun(job, attempt);
+      if (decoded === NOT_CACHED) return this.decodeThenRun(job, attempt, done);
       job.payload = decoded;
     }
-    if (this.guards.dedupe || this.task.lock) return this.guarded(job, attempt);
-    const outcome = this.limiter
-      ? this.limiter.run(job.payload, async () => this.invoke(job, attempt))
-      : this.invoke(job, attempt);
-    return outcome instanceof Promise ? outcome.then((o) => this.toResult(job, o)) : this.toResult(job, outcome);
+    if (this.guards.dedupe || this.task.lock) {
+      this.guarded(job, attempt).then(done, (err: unknown) => done(retryLater(err)));
+      return;
+    }
+    if (this.limiter) {
+      this.limiter
+        .run(job.payload, () => this.invoke(job, attempt))
+        .then(
+          (outcome) => this.conclude(job, outcome, done),
+          (err: unknown) => done(retryLater(err)),
+        );
+      return;
+    }
+    this.hooks.onStart(job);
+    attempt.start(this.handler, job.payload as never, (outcome) => this.conclude(job, outcome, done));
   }
 
   /** Dedupe check, lock, handler, done mark: the path of task types that coordinate through Redis. */
@@ -101,7 +115,7 @@ export class JobExecutor {
     }
     try {
       const outcome = await (this.limiter
-        ? this.limiter.run(job.payload, async () => this.invoke(job, attempt))
+        ? this.limiter.run(job.payload, () => this.invoke(job, attempt))
         : this.invoke(job, attempt));
       if (!outcome.ok) return await this.onFailure(job, outcome.error);
       // Marked before the offset can be committed, so a redelivery after a crash finds it.
@@ -112,22 +126,30 @@ export class JobExecutor {
     }
   }
 
-  private async decodeThenRun(job: Job, attempt: Attempt): Promise<JobResult> {
-    try {
-      job.payload = await this.codec.decode(job.record.value);
-    } catch (err) {
-      return this.onFailure(job, toError(err));
-    }
-    return this.execute(job, attempt);
+  private decodeThenRun(job: Job, attempt: Attempt, done: JobDone): void {
+    this.codec.decode(job.record.value).then(
+      (payload) => {
+        job.payload = payload;
+        this.execute(job, attempt, done);
+      },
+      (err: unknown) => this.fail(job, toError(err), done),
+    );
   }
 
-  private invoke(job: Job, attempt: Attempt): AttemptOutcome | Promise<AttemptOutcome> {
+  private invoke(job: Job, attempt: Attempt): Promise<AttemptOutcome> {
     this.hooks.onStart(job);
-    return attempt.run((ctx) => this.handler(job.payload as never, ctx));
+    return attempt.run(this.handler, job.payload as never);
   }
 
-  private toResult(job: Job, outcome: AttemptOutcome): JobResult | Promise<JobResult> {
-    return outcome.ok ? COMPLETED : this.onFailure(job, outcome.error);
+  private conclude(job: Job, outcome: AttemptOutcome, done: JobDone): void {
+    if (outcome.ok) done(COMPLETED);
+    else this.fail(job, outcome.error, done);
+  }
+
+  private fail(job: Job, error: Error, done: JobDone): void {
+    const result = this.onFailure(job, error);
+    if (result instanceof Promise) result.then(done, (err: unknown) => done(retryLater(err)));
+    else done(result);
   }
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
@@ -162,4 +184,9 @@ export class JobExecutor {
       return { kind: 'retry', error, delayMs: 1000, consumesAttempt: false };
     }
   }
+}
+
+/** Something on our side failed (not the handler): run the attempt again later, without using an attempt. */
+function retryLater(err: unknown): JobResult {
+  return { kind: 'retry', error: toError(err), delayMs: 1000, consumesAttempt: false };
 }

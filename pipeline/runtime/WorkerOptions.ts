@@ -14,10 +14,10 @@ export interface WorkerOptions {
   /** Tasks held per partition (default 1,000). */
   readonly maxHeldPerPartition?: number;
   /**
-   * Bytes fetched per partition in one request (default 32 bytes per task of maxHeldPerPartition, between 16 KiB
-   * and 1 MiB). What a fetch brings beyond a paused partition's room is dropped and fetched again, so a fetch far
-   * larger than the room costs throughput (measured: 1 MiB fetches for 1,000 held tasks ran 10x slower than
-   * 32 KiB). Kafka still returns a record batch larger than this whole, so large tasks are never stuck.
+   * Bytes fetched per partition in one request (default 1 MiB, kafkajs's own). Records a fetch brings beyond a
+   * partition's room wait in its fetch buffer, and the partition is paused until they are taken: so besides
+   * maxHeldTasks, a worker buffers at most about one fetch per paused partition. Kafka returns a record batch
+   * larger than this whole, so large tasks are never stuck.
    */
   readonly fetchBytesPerPartition?: number;
   /** On close, how long in-flight handlers may run before their signal aborts (default 30 s). */
@@ -64,11 +64,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     concurrency: positiveInt('concurrency', options.concurrency ?? 100),
     maxHeldTasks: positiveInt('maxHeldTasks', options.maxHeldTasks ?? 10_000),
     maxHeldPerPartition: positiveInt('maxHeldPerPartition', options.maxHeldPerPartition ?? 1_000),
-    fetchBytesPerPartition: positiveInt(
-      'fetchBytesPerPartition',
-      options.fetchBytesPerPartition ??
-        Math.min(1024 * 1024, Math.max(16 * 1024, 32 * (options.maxHeldPerPartition ?? 1_000))),
-    ),
+    fetchBytesPerPartition: positiveInt('fetchBytesPerPartition', options.fetchBytesPerPartition ?? 1024 * 1024),
     shutdownDeadlineMs: positiveInt('shutdownDeadlineMs', options.shutdownDeadlineMs ?? 30_000),
     commitIntervalMs: positiveInt('commitIntervalMs', options.commitIntervalMs ?? 500),
     sessionTimeoutMs: positiveInt('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000),

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HandlerTimeoutError, TaskstreamError } from '../../pipeline/errors.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
-import { Attempt, SUCCEEDED } from '../../pipeline/runtime/Attempt.js';
+import { Attempt, SUCCEEDED, type AttemptOutcome } from '../../pipeline/runtime/Attempt.js';
+import type { TaskContext } from '../../pipeline/runtime/TaskContext.js';
 import type { Job } from '../../pipeline/runtime/PartitionWork.js';
 
 const job = {
@@ -20,20 +21,35 @@ const attemptOf = (deadline = 0, onHeartbeat: (job: Job) => void = () => undefin
   new Attempt(job, deadline, fakeLogger(), onHeartbeat);
 
 const never = (): Promise<void> => new Promise<void>(() => undefined);
+
+/** Runs a handler that looks only at its context; resolves with the outcome. */
+const run = (attempt: Attempt, fn: (ctx: TaskContext) => unknown): Promise<AttemptOutcome> =>
+  attempt.run((_payload: undefined, ctx) => fn(ctx), undefined);
+
+/** The outcome if `start` delivered it before returning, else 'pending'. */
+function startNow(attempt: Attempt, fn: (ctx: TaskContext) => unknown): AttemptOutcome | 'pending' {
+  let outcome: AttemptOutcome | 'pending' = 'pending';
+  attempt.start(
+    (_payload: undefined, ctx) => fn(ctx),
+    undefined,
+    (o) => (outcome = o),
+  );
+  return outcome;
+}
 const revoked = (): TaskstreamError => new TaskstreamError('SHUTDOWN', 'partition 0 was revoked');
 
-describe('Attempt.run', () => {
+describe('Attempt.start', () => {
   it('gives a synchronous ok outcome when a synchronous handler returns', () => {
-    expect(attemptOf().run(() => undefined)).toEqual({ ok: true });
+    expect(startNow(attemptOf(), () => undefined)).toEqual({ ok: true });
   });
 
   it('resolves ok when an async handler resolves', async () => {
-    await expect(attemptOf().run(async () => undefined)).resolves.toBe(SUCCEEDED);
+    await expect(run(attemptOf(), async () => undefined)).resolves.toBe(SUCCEEDED);
   });
 
   it('fails with the same Error when a handler throws a TypeError', () => {
     const thrown = new TypeError('x is not a function');
-    const outcome = attemptOf().run(() => {
+    const outcome = startNow(attemptOf(), () => {
       throw thrown;
     });
     expect(outcome).toEqual({ ok: false, error: thrown });
@@ -41,11 +57,11 @@ describe('Attempt.run', () => {
 
   it('fails with the same Error when a handler rejects', async () => {
     const thrown = new Error('rejected');
-    await expect(attemptOf().run(() => Promise.reject(thrown))).resolves.toEqual({ ok: false, error: thrown });
+    await expect(run(attemptOf(), () => Promise.reject(thrown))).resolves.toEqual({ ok: false, error: thrown });
   });
 
   it('turns a thrown string into an Error outcome instead of throwing', () => {
-    const outcome = attemptOf().run(() => {
+    const outcome = startNow(attemptOf(), () => {
       throw 'oops';
     });
     expect(outcome).toMatchObject({ ok: false, error: expect.any(Error) });
@@ -53,7 +69,7 @@ describe('Attempt.run', () => {
   });
 
   it('turns a rejected undefined into an Error outcome instead of rejecting', async () => {
-    const outcome = await attemptOf().run(async () => {
+    const outcome = await run(attemptOf(), async () => {
       throw undefined;
     });
     expect(outcome).toMatchObject({ ok: false, error: expect.any(Error) });
@@ -68,7 +84,7 @@ describe('Attempt.run', () => {
 describe('Attempt.abort', () => {
   it('ends the attempt at once with the reason, even when the handler ignores its signal', async () => {
     const attempt = attemptOf();
-    const outcome = attempt.run(never);
+    const outcome = run(attempt, never);
     const timeout = new HandlerTimeoutError(30);
     setTimeout(() => attempt.abort(timeout), 30);
     await expect(outcome).resolves.toEqual({ ok: false, error: timeout });
@@ -77,7 +93,7 @@ describe('Attempt.abort', () => {
   it("aborts the handler's signal with the reason", () => {
     const attempt = attemptOf();
     let signal: AbortSignal | undefined;
-    void attempt.run((ctx) => {
+    void run(attempt, (ctx) => {
       signal = ctx.signal;
       return never();
     });
@@ -101,7 +117,7 @@ describe('Attempt.abort', () => {
     attempt.abort(reason);
     let called = false;
     expect(
-      attempt.run(() => {
+      startNow(attempt, () => {
         called = true;
       }),
     ).toEqual({ ok: false, error: reason });
@@ -116,19 +132,34 @@ describe('Attempt.abort', () => {
     expect(attempt.signal.reason).toBe(first);
   });
 
-  it('does not change an outcome that was already reached', async () => {
+  it('delivers an outcome exactly once: an abort after the handler resolved changes nothing', async () => {
     const attempt = attemptOf();
-    const outcome = attempt.run(async () => undefined);
-    await outcome;
+    const done = vi.fn();
+    attempt.start(async () => undefined, undefined, done);
+    await new Promise((r) => setImmediate(r));
     attempt.abort(revoked());
-    await expect(outcome).resolves.toEqual({ ok: true });
+    expect(done).toHaveBeenCalledTimes(1);
+    expect(done).toHaveBeenCalledWith({ ok: true });
+  });
+
+  it('delivers an outcome exactly once: a handler resolving after the abort changes nothing', async () => {
+    const attempt = attemptOf();
+    const done = vi.fn();
+    let finish: () => void = () => undefined;
+    attempt.start(() => new Promise<void>((r) => (finish = r)), undefined, done);
+    const reason = revoked();
+    attempt.abort(reason);
+    finish();
+    await new Promise((r) => setImmediate(r));
+    expect(done).toHaveBeenCalledTimes(1);
+    expect(done).toHaveBeenCalledWith({ ok: false, error: reason });
   });
 });
 
 describe('Attempt as the task context', () => {
   it("hands the handler itself as context, with the job's id, attempt, key and origin", () => {
     let ctx: unknown;
-    attemptOf().run((c) => {
+    startNow(attemptOf(), (c) => {
       ctx = c;
     });
     expect(ctx).toMatchObject({

@@ -2,23 +2,17 @@ import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupC
 import type { IncomingRecord } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
 import { HandlerTimeoutError, TaskstreamError, toError } from '../errors.js';
-import { DLQ_HEADER } from '../retry/handOffHeaders.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import { Attempt } from './Attempt.js';
 import type { JobExecutor, JobResult } from './JobExecutor.js';
-import { Job, PartitionWork } from './PartitionWork.js';
+import { PartitionSet } from './PartitionSet.js';
+import { Job, type PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
-import { taskEvent, type WorkerEventEmitter, type TaskEventBase } from './WorkerEvents.js';
-
-export interface RunningTask {
-  readonly type: string;
-  readonly taskId: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly attempt: number;
-  readonly startedAt: number;
-  readonly lastHeartbeatAt: number | undefined;
-}
+import { NotBeforeGate } from './NotBeforeGate.js';
+import { OutcomeReporter } from './OutcomeReporter.js';
+import { PartitionCommitter } from './PartitionCommitter.js';
+import { runningTasksOf, type RunningTask } from './RunningTask.js';
+import type { WorkerEventEmitter } from './WorkerEvents.js';
 
 export interface RunnerLimits {
   readonly maxHeldPerPartition: number;
@@ -30,10 +24,8 @@ export interface RunnerLimits {
  * order within the concurrency limits, and commits the completed prefix of each partition it still owns.
  */
 export class TaskTypeRunner implements GroupListener {
-  private readonly parts = new Map<string, PartitionWork>();
+  private readonly parts = new PartitionSet();
   private readonly topics: ReadonlySet<string>;
-  /** The same partitions as an array, for the dispatch loop (rebuilt only when the assignment changes). */
-  private partList: PartitionWork[] = [];
   private running = 0;
   /** Jobs waiting in the partitions' queues: with none, there is nothing to pump. */
   private queued = 0;
@@ -46,7 +38,9 @@ export class TaskTypeRunner implements GroupListener {
   /** This runner reads retry tiers, whose records carry a not-before time. */
   private readonly gated: boolean;
   private commitTimer: NodeJS.Timeout | undefined;
-  private committing: Promise<void> | undefined;
+  private readonly committer: PartitionCommitter;
+  private readonly reporter: OutcomeReporter;
+  private readonly gate = new NotBeforeGate(() => this.resumeWhereRoom());
   private rotate = 0;
   private readonly onHeartbeat = (job: Job): void => {
     job.lastHeartbeatAt = Date.now();
@@ -65,6 +59,8 @@ export class TaskTypeRunner implements GroupListener {
   ) {
     this.topics = new Set(topics);
     this.gated = !this.topics.has(task.topic);
+    this.committer = new PartitionCommitter(consumer, log);
+    this.reporter = new OutcomeReporter(task, events, log);
     budget.onCapacity(() => {
       this.resumeWhereRoom();
       this.pump();
@@ -81,7 +77,7 @@ export class TaskTypeRunner implements GroupListener {
   // --- GroupListener -------------------------------------------------------------------------------
 
   onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number {
-    const part = this.parts.get(tpKey(tp)) ?? this.addPartition(tp);
+    const part = this.parts.get(tp) ?? this.parts.add(tp);
     if (part.revoked || this.stopped) return 0;
     let i = 0;
     const next = part.nextOffset;
@@ -89,7 +85,7 @@ export class TaskTypeRunner implements GroupListener {
     if (i >= records.length) return records.length;
     if (this.gated) {
       // Records not yet due are left to Kafka, fetched again once the head is due.
-      const taken = this.admit(part, records, i, this.dueEnd(part, records, i));
+      const taken = this.admit(part, records, i, this.gate.dueEnd(part, records, i));
       if (taken > i) part.nextOffset = Number((records[taken - 1] as IncomingRecord).offset) + 1;
       if (taken < records.length) this.pause(part);
       this.pump();
@@ -134,29 +130,6 @@ export class TaskTypeRunner implements GroupListener {
     }
   }
 
-  /**
-   * In a retry tier, records wait for their not-before time. The first one not yet due ends what may be taken;
-   * its partition stays paused until then (no polling, nothing held), other partitions keep flowing.
-   */
-  private dueEnd(part: PartitionWork, records: readonly IncomingRecord[], from: number): number {
-    const now = Date.now();
-    for (let i = from; i < records.length; i++) {
-      const notBefore = Number((records[i] as IncomingRecord).headers[DLQ_HEADER.notBefore] ?? 0);
-      if (notBefore > now) {
-        this.pause(part);
-        part.dueAt = notBefore;
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          part.dueAt = undefined;
-          this.resumeWhereRoom();
-        }, notBefore - now);
-        this.timers.add(timer);
-        return i;
-      }
-    }
-    return records.length;
-  }
-
   onRebalancing(): void {
     // Partitions may move: start nothing new until the new assignment is known, and commit what is done.
     this.dispatching = false;
@@ -164,26 +137,19 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   onAssigned(assignment: readonly PartitionRef[]): void {
-    const mine = new Map(assignment.filter((tp) => this.topics.has(tp.topic)).map((tp) => [tpKey(tp), tp]));
-    const revoked: PartitionRef[] = [];
-    for (const [key, part] of this.parts) {
-      if (mine.has(key)) {
-        // Continue after what we already hold instead of re-fetching from the committed offset.
-        if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
-        if (part.paused) this.consumer.pause(part.tp);
-        continue;
-      }
-      this.revoke(part);
-      revoked.push(part.tp);
+    const { kept, lost, added } = this.parts.diff(assignment.filter((tp) => this.topics.has(tp.topic)));
+    for (const part of kept) {
+      // Continue after what we already hold instead of re-fetching from the committed offset.
+      if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
+      if (part.paused) this.consumer.pause(part.tp);
     }
-    const added: PartitionRef[] = [];
-    for (const [key, tp] of mine) {
-      if (this.parts.has(key)) continue;
-      this.addPartition(tp);
+    for (const part of lost) this.revoke(part);
+    for (const tp of added) {
+      this.parts.add(tp);
       // A partition we paused in an earlier generation must not come back paused.
       this.consumer.resume(tp);
-      added.push(tp);
     }
+    const revoked = lost.map((p) => p.tp);
     for (const [event, list] of [
       ['partitions:revoked', revoked],
       ['partitions:assigned', added],
@@ -206,13 +172,6 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   // --- taking and dispatching ----------------------------------------------------------------------
-
-  private addPartition(tp: PartitionRef): PartitionWork {
-    const part = new PartitionWork(tp);
-    this.parts.set(tpKey(tp), part);
-    this.partList = [...this.parts.values()];
-    return part;
-  }
 
   /** Takes a record into the partition's care; `direct` means it starts now instead of waiting in the queue. */
   private take(part: PartitionWork, record: IncomingRecord, direct: boolean): Job {
@@ -246,7 +205,7 @@ export class TaskTypeRunner implements GroupListener {
 
   private resumeWhereRoom(): void {
     if (!this.budget.belowLowWater) return;
-    for (const part of this.parts.values()) {
+    for (const part of this.parts.list) {
       this.refill(part);
       if (
         part.paused &&
@@ -268,7 +227,7 @@ export class TaskTypeRunner implements GroupListener {
     if (!this.dispatching || this.pumping || this.queued === 0) return;
     this.pumping = true;
     try {
-      const parts = this.partList;
+      const parts = this.parts.list;
       let idle = 0;
       while (idle < parts.length && this.queued > 0 && this.canStart()) {
         const part = parts[this.rotate++ % parts.length] as PartitionWork;
@@ -329,7 +288,7 @@ export class TaskTypeRunner implements GroupListener {
         // Completed, or safely handed off to a retry tier or the dead-letter topic: done for this offset.
         part.tracker.complete(job.ticket);
         if (job.keyHeld) part.queue.release(job.key);
-        this.emitSettled(job, result, startedAt);
+        this.reporter.settled(job, result, startedAt);
       }
       this.drop(part, 1);
     }
@@ -338,7 +297,7 @@ export class TaskTypeRunner implements GroupListener {
 
   private sweepTimeouts(): void {
     const now = Date.now();
-    for (const part of this.partList) {
+    for (const part of this.parts.list) {
       for (const attempt of part.attempts) {
         if (now >= attempt.deadline) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
       }
@@ -346,13 +305,7 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   private scheduleRetry(job: Job, result: Extract<JobResult, { kind: 'retry' }>): void {
-    this.log.warn(
-      { taskId: job.taskId, attempt: job.attempt, err: result.error, delayMs: result.delayMs },
-      'task failed; retrying',
-    );
-    if (this.events.listens('task:retrying')) {
-      this.events.emit('task:retrying', { ...this.eventBase(job), error: result.error, delayMs: result.delayMs });
-    }
+    this.reporter.retryingInPlace(job, result);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
@@ -362,30 +315,6 @@ export class TaskTypeRunner implements GroupListener {
       this.pump();
     }, result.delayMs);
     this.timers.add(timer);
-  }
-
-  private emitSettled(job: Job, result: JobResult, startedAt: number | undefined): void {
-    if (result.kind === 'completed') {
-      if (this.events.listens('task:completed')) {
-        this.events.emit('task:completed', {
-          ...this.eventBase(job),
-          durationMs: startedAt === undefined ? 0 : Date.now() - startedAt,
-        });
-      }
-    } else if (result.kind === 'dead-lettered') {
-      this.log.error({ taskId: job.taskId, attempt: job.attempt, err: result.error }, 'task dead-lettered');
-      this.events.emit('task:dead-lettered', { ...this.eventBase(job), error: result.error });
-    } else if (result.kind === 'retry-handed-off') {
-      this.log.warn(
-        { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic },
-        'task failed; retry handed off',
-      );
-      this.events.emit('task:retrying', { ...this.eventBase(job), error: result.error, delayMs: result.delayMs });
-    }
-  }
-
-  private eventBase(job: Job): TaskEventBase {
-    return taskEvent(this.task, job);
   }
 
   private drop(part: PartitionWork, n: number): void {
@@ -408,31 +337,14 @@ export class TaskTypeRunner implements GroupListener {
     part.buffer.clear();
     this.queued -= waiting;
     this.drop(part, waiting);
-    this.parts.delete(tpKey(part.tp));
-    this.partList = [...this.parts.values()];
+    this.parts.remove(part);
   }
 
   // --- commits and shutdown ------------------------------------------------------------------------
 
   /** Commits each owned partition's completed prefix; one commit at a time. */
   commit(): Promise<void> {
-    this.committing ??= (async () => {
-      const offsets = [];
-      for (const part of this.parts.values()) {
-        const offset = part.revoked ? undefined : part.tracker.committable();
-        if (offset !== undefined) offsets.push({ ...part.tp, offset, part });
-      }
-      try {
-        await this.consumer.commit(offsets);
-        for (const o of offsets) o.part.tracker.markCommitted(o.offset);
-      } catch (err) {
-        // Usually a rebalance in progress; what is done stays done and commits on the next tick.
-        this.log.debug({ err }, 'commit failed; will retry');
-      }
-    })().finally(() => {
-      this.committing = undefined;
-    });
-    return this.committing;
+    return this.committer.commit(this.parts.list);
   }
 
   get readsTaskTopic(): boolean {
@@ -440,40 +352,22 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   ownedPartitions(): number[] {
-    return this.partList
+    return this.parts.list
       .filter((p) => !p.revoked)
       .map((p) => p.tp.partition)
       .sort((a, b) => a - b);
   }
 
   runningTasks(): RunningTask[] {
-    const list: RunningTask[] = [];
-    for (const part of this.partList) {
-      for (const a of part.attempts) {
-        list.push({
-          type: this.task.name,
-          taskId: a.taskId,
-          partition: a.partition,
-          offset: a.offset,
-          attempt: a.attempt,
-          startedAt: a.deadline - this.task.timeoutMs,
-          lastHeartbeatAt: a.job.lastHeartbeatAt,
-        });
-      }
-    }
-    return list;
+    return runningTasksOf(this.task.name, this.task.timeoutMs, this.parts.list);
   }
 
   get held(): number {
-    let n = 0;
-    for (const p of this.parts.values()) n += p.held;
-    return n;
+    return this.parts.total((p) => p.held);
   }
 
   get buffered(): number {
-    let n = 0;
-    for (const p of this.parts.values()) n += p.buffer.size;
-    return n;
+    return this.parts.total((p) => p.buffer.size);
   }
 
   get inFlight(): number {
@@ -486,28 +380,24 @@ export class TaskTypeRunner implements GroupListener {
     this.dispatching = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const part of this.parts.values()) this.consumer.pause(part.tp);
+    this.gate.clear();
+    for (const part of this.parts.list) this.consumer.pause(part.tp);
     const deadline = Date.now() + deadlineMs;
     while (this.running > 0 && Date.now() < deadline) await sleep(20);
     if (this.running > 0) {
       const reason = new TaskstreamError('SHUTDOWN', 'worker is shutting down');
-      for (const part of this.partList) for (const attempt of part.attempts) attempt.abort(reason);
+      for (const part of this.parts.list) for (const attempt of part.attempts) attempt.abort(reason);
       // Aborted attempts end at once; give their settling a moment.
       const grace = Date.now() + 1000;
       while (this.running > 0 && Date.now() < grace) await sleep(20);
     }
     if (this.commitTimer) clearInterval(this.commitTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.committing;
-    await this.commit();
+    await this.committer.flush(this.parts.list);
     await this.consumer.stop();
   }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function tpKey(tp: PartitionRef): string {
-  return `${tp.topic}:${tp.partition}`;
 }

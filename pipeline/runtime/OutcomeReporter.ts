@@ -1,0 +1,49 @@
+import type { Logger } from '../logging/logger.js';
+import type { TaskDefinition } from '../task/defineTask.js';
+import type { JobResult } from './JobExecutor.js';
+import type { Job } from './PartitionWork.js';
+import { taskEvent, type WorkerEventEmitter } from './WorkerEvents.js';
+
+type RetryInPlace = Extract<JobResult, { kind: 'retry' }>;
+
+/**
+ * What a task's end says to the outside: worker events and log lines. Events that nobody listens to are not
+ * built (completions are the hot path); failures are always logged.
+ */
+export class OutcomeReporter {
+  constructor(
+    private readonly task: TaskDefinition,
+    private readonly events: WorkerEventEmitter,
+    private readonly log: Logger,
+  ) {}
+
+  /** A result that ends the task's stay at this offset: completed, handed to a retry tier, or dead-lettered. */
+  settled(job: Job, result: JobResult, startedAt: number | undefined): void {
+    if (result.kind === 'completed') {
+      if (this.events.listens('task:completed')) {
+        const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
+        this.events.emit('task:completed', { ...taskEvent(this.task, job), durationMs });
+      }
+    } else if (result.kind === 'dead-lettered') {
+      this.log.error({ taskId: job.taskId, attempt: job.attempt, err: result.error }, 'task dead-lettered');
+      this.events.emit('task:dead-lettered', { ...taskEvent(this.task, job), error: result.error });
+    } else if (result.kind === 'retry-handed-off') {
+      this.log.warn(
+        { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic },
+        'task failed; retry handed off',
+      );
+      this.events.emit('task:retrying', { ...taskEvent(this.task, job), error: result.error, delayMs: result.delayMs });
+    }
+  }
+
+  /** The task waits here and runs again after the delay (ordered retries, or a cause that is not its fault). */
+  retryingInPlace(job: Job, result: RetryInPlace): void {
+    this.log.warn(
+      { taskId: job.taskId, attempt: job.attempt, err: result.error, delayMs: result.delayMs },
+      'task failed; retrying',
+    );
+    if (this.events.listens('task:retrying')) {
+      this.events.emit('task:retrying', { ...taskEvent(this.task, job), error: result.error, delayMs: result.delayMs });
+    }
+  }
+}

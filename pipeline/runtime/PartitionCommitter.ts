@@ -1,0 +1,44 @@
+import type { GroupConsumer } from '../kafka/GroupConsumer.js';
+import type { Logger } from '../logging/logger.js';
+import type { PartitionWork } from './PartitionWork.js';
+
+/**
+ * Commits the completed prefix of each partition still owned, one commit at a time. A failed commit (usually a
+ * rebalance in progress) loses nothing: what is done stays done and goes with the next one.
+ */
+export class PartitionCommitter {
+  private committing: Promise<void> | undefined;
+
+  constructor(
+    private readonly consumer: GroupConsumer,
+    private readonly log: Logger,
+  ) {}
+
+  /** Joins a commit in progress rather than racing it. */
+  commit(parts: Iterable<PartitionWork>): Promise<void> {
+    this.committing ??= this.commitOnce(parts).finally(() => {
+      this.committing = undefined;
+    });
+    return this.committing;
+  }
+
+  /** Waits for a commit in progress, then commits what completed since. */
+  async flush(parts: Iterable<PartitionWork>): Promise<void> {
+    await this.committing;
+    await this.commit(parts);
+  }
+
+  private async commitOnce(parts: Iterable<PartitionWork>): Promise<void> {
+    const offsets = [];
+    for (const part of parts) {
+      const offset = part.revoked ? undefined : part.tracker.committable();
+      if (offset !== undefined) offsets.push({ ...part.tp, offset, part });
+    }
+    try {
+      await this.consumer.commit(offsets);
+      for (const o of offsets) o.part.tracker.markCommitted(o.offset);
+    } catch (err) {
+      this.log.debug({ err }, 'commit failed; will retry');
+    }
+  }
+}

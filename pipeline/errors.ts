@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'SERVICE_UNAVAILABLE'
   | 'PAYLOAD_INVALID'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RECORD_TOO_LARGE'
   | 'DECODE_FAILED'
   | 'SCHEMA_INCOMPATIBLE'
   | 'REGISTRY_UNAVAILABLE'
@@ -62,6 +64,35 @@ export class PayloadInvalidError extends TaskstreamError {
       `payload for task "${taskType}" does not match its schema: ` +
         problems.map((p) => `${p.path || '(root)'}: ${p.reason}`).join('; '),
     );
+  }
+}
+
+/**
+ * A task larger than its type's `maxBytes`: refused at enqueue (nothing sent), dead-lettered at once by a worker
+ * that meets one written elsewhere. Retrying cannot make it smaller.
+ */
+export class PayloadTooLargeError extends TaskstreamError {
+  constructor(
+    readonly taskType: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super('PAYLOAD_TOO_LARGE', `task "${taskType}" is ${bytes} bytes encoded, above its maxBytes ${maxBytes}`, {
+      retriable: false,
+    });
+  }
+}
+
+/** Kafka refused a record as larger than the topic's max.message.bytes. Sending it again cannot help. */
+export class RecordTooLargeError extends TaskstreamError {
+  constructor(
+    readonly topic: string,
+    cause: unknown,
+  ) {
+    super('RECORD_TOO_LARGE', `Kafka refused a record for ${topic} as larger than the topic allows`, {
+      retriable: false,
+      cause,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { DecodeError, PayloadInvalidError, TaskstreamError } from '../errors.js';
+import { DecodeError, PayloadInvalidError, PayloadTooLargeError, TaskstreamError } from '../errors.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import { frame, unframe } from './ConfluentFrame.js';
 import type { RegistryClient } from './RegistryClient.js';
@@ -71,7 +71,10 @@ export class TaskCodec {
       throw new TaskstreamError('CONFIG_INVALID', `codec for "${this.task.name}" used before prepare()`);
     }
     this.validate(payload);
-    return frame(this.resolvedWriterId, this.task.avroType.toBuffer(payload));
+    const framed = frame(this.resolvedWriterId, this.task.avroType.toBuffer(payload));
+    if (framed.length > this.task.maxBytes)
+      throw new PayloadTooLargeError(this.task.name, framed.length, this.task.maxBytes);
+    return framed;
   }
 
   /** Decodes without awaiting when the writer schema is known; returns undefined on a cache miss. */

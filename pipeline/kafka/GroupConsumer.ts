@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { ServiceUnavailableError } from '../errors.js';
+import { ConfigError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { FetchedRecord } from './FetchedRecord.js';
 import type { IncomingRecord } from './records.js';
@@ -80,6 +80,13 @@ export class GroupConsumer {
         fromBeginning: this.options.fromBeginning ?? true,
       });
     } catch (err) {
+      // The broker answered: a topic that is not there is not an outage, and saying so would send people the
+      // wrong way.
+      if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+        throw new ConfigError(
+          `a topic of ${this.options.topics.join(', ')} does not exist at ${this.address}; create it with \`npx taskstream topics create\` or start the worker with createTopics`,
+        );
+      }
       throw new ServiceUnavailableError('Kafka', this.address, err);
     }
     await this.consumer.run({

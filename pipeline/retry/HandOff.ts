@@ -70,6 +70,19 @@ export function retryCopy(
   };
 }
 
+/**
+ * The dead letter of a record too large for the dead-letter topic: everything but the value, which is still in
+ * the source topic at the original offset the headers name (until retention removes it).
+ */
+export function deadLetterWithoutValue(f: FailedTask, now = Date.now()): OutgoingRecord {
+  const copy = deadLetterCopy(f, now);
+  return {
+    ...copy,
+    value: null,
+    headers: { ...copy.headers, [HANDOFF_HEADER.valueDroppedBytes]: String(f.record.value?.length ?? 0) },
+  };
+}
+
 export function deadLetterCopy(f: FailedTask, now = Date.now()): OutgoingRecord {
   const headers = errorHeaders(f, now);
   delete headers[HANDOFF_HEADER.notBefore];

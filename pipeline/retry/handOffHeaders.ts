@@ -17,6 +17,8 @@ export const DLQ_HEADER = {
   originalTimestamp: 'ts-original-timestamp',
   workerId: 'ts-worker-id',
   failedAt: 'ts-failed-at',
+  /** Set when the dead-letter topic refused the record whole: the value was left out, this many bytes. */
+  valueDroppedBytes: 'ts-value-dropped-bytes',
 } as const;
 
 export function dlqTopicOf(topic: string): string {

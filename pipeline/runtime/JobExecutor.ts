@@ -1,10 +1,10 @@
 import type { TaskCodec } from '../codec/TaskCodec.js';
 import { NOT_CACHED } from '../codec/TaskCodec.js';
-import { toError } from '../errors.js';
+import { PayloadTooLargeError, RecordTooLargeError, toError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
 import type { OutgoingRecord } from '../kafka/records.js';
-import { deadLetterCopy, retryCopy } from '../retry/HandOff.js';
+import { deadLetterCopy, deadLetterWithoutValue, retryCopy, type FailedTask } from '../retry/HandOff.js';
 import type { HandOffSender } from '../retry/HandOffSender.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
 import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
@@ -70,6 +70,9 @@ export class JobExecutor {
   /** Runs the attempt; `done` gets the result before this returns when everything on the way is synchronous. */
   execute(job: Job, attempt: Attempt, done: JobDone): void {
     if (job.payload === undefined) {
+      const size = job.record.value?.length ?? 0;
+      if (size > this.task.maxBytes)
+        return this.fail(job, new PayloadTooLargeError(this.task.name, size, this.task.maxBytes), done);
       let decoded: unknown;
       try {
         decoded = this.codec.decodeCached(job.record.value);
@@ -154,7 +157,7 @@ export class JobExecutor {
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
     const action = decideFailure(error, job.attempt, this.task.retry, Math.random, this.task.lock?.onBusy);
-    const failed = { record: job.record, taskId: job.taskId, attempt: job.attempt, error, workerId: this.workerId };
+    const failed = this.failedTask(job, error);
     if (action.kind === 'dead-letter')
       return this.handOff(job, deadLetterCopy(failed), { kind: 'dead-lettered', error });
     // A busy lock with onBusy 'reschedule' takes the retry-tier path, but its copy keeps the attempt number.
@@ -172,15 +175,28 @@ export class JobExecutor {
     });
   }
 
+  private failedTask(job: Job, error: Error): FailedTask {
+    return { record: job.record, taskId: job.taskId, attempt: job.attempt, error, workerId: this.workerId };
+  }
+
   private async handOff(job: Job, copy: OutgoingRecord, result: JobResult): Promise<JobResult> {
     try {
       await this.handOffs.send(copy);
       await this.hooks.afterHandOff?.(job.taskId, copy.topic);
       return result;
     } catch (err) {
+      const error = 'error' in result ? result.error : toError(err);
+      // Too large for the topic it was to be copied to: sending again would stall the partition for ever, so
+      // it becomes a dead letter without its value (which stays readable at its original offset).
+      if (err instanceof RecordTooLargeError && copy.value !== null) {
+        this.log.error({ err, taskId: job.taskId, topic: copy.topic }, 'copy too large; dead-lettering without value');
+        return this.handOff(job, deadLetterWithoutValue(this.failedTask(job, error)), {
+          kind: 'dead-lettered',
+          error,
+        });
+      }
       // The copy did not land: keep the task and try again, never drop it.
       this.log.error({ err, taskId: job.taskId, topic: copy.topic }, 'hand-off failed; will retry');
-      const error = 'error' in result ? result.error : toError(err);
       return { kind: 'retry', error, delayMs: 1000, consumesAttempt: false };
     }
   }

@@ -57,6 +57,11 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   readonly dedupe?: boolean | { readonly ttlMs: number };
   /** Hold a distributed lock (Redlock, with a fencing token in ctx.fencingToken) while the handler runs. */
   readonly lock?: LockOptions<AvroValue<S, 'output'>>;
+  /**
+   * The largest task, in encoded bytes (default 1,000,000, under Kafka's default message.max.bytes). Enqueue
+   * refuses a larger payload before sending; a worker dead-letters a larger record at once, without decoding it.
+   */
+  readonly maxBytes?: number;
 }
 
 export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
@@ -73,6 +78,8 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly rateLimit: RateLimitOptions | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  /** The largest encoded task accepted, in bytes. */
+  readonly maxBytes: number;
   /** Dedupe mark lifetime, or undefined when dedupe is off. */
   readonly dedupeTtlMs: number | undefined;
   readonly lock:
@@ -154,6 +161,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
             typeof options.dedupe === 'object' ? options.dedupe.ttlMs : undefined,
             7 * 86_400_000,
           ),
+    maxBytes: positiveInt(name, 'maxBytes', options.maxBytes, 1_000_000),
     lock: options.lock
       ? {
           key: options.lock.key as (payload: never) => string,

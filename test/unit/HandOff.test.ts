@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingRecord } from '../../pipeline/kafka/records.js';
-import { HANDOFF_HEADER, retryCopy } from '../../pipeline/retry/HandOff.js';
+import { deadLetterWithoutValue, HANDOFF_HEADER, retryCopy } from '../../pipeline/retry/HandOff.js';
 import { HEADER } from '../../pipeline/task/headers.js';
 
 const record: IncomingRecord = {
@@ -27,5 +27,23 @@ describe('retryCopy', () => {
   it('is due after the delay either way', () => {
     const copy = retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false);
     expect(copy.headers?.[HANDOFF_HEADER.notBefore]).toBe(String(now + 1000));
+  });
+});
+
+describe('deadLetterWithoutValue', () => {
+  it('leaves the value out and says how many bytes it had', () => {
+    const letter = deadLetterWithoutValue(failed, now);
+    expect(letter.value).toBeNull();
+    expect(letter.headers?.[HANDOFF_HEADER.valueDroppedBytes]).toBe('6');
+  });
+
+  it('keeps the key, the topic and the headers that point back at the original', () => {
+    const letter = deadLetterWithoutValue(failed, now);
+    expect(letter).toMatchObject({ topic: 'tasks.report.dlq', key: record.key });
+    expect(letter.headers).toMatchObject({
+      [HANDOFF_HEADER.originalTopic]: 'tasks.report',
+      [HANDOFF_HEADER.originalPartition]: '1',
+      [HANDOFF_HEADER.originalOffset]: '42',
+    });
   });
 });

@@ -1,5 +1,6 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { ServiceUnavailableError, TaskstreamError } from '../errors.js';
+import { createKeyPartitioner } from './KeyPartitioner.js';
 import type { OutgoingRecord, RecordPosition } from './records.js';
 
 export interface RecordProducerOptions {
@@ -8,14 +9,18 @@ export interface RecordProducerOptions {
   readonly compression?: 'none' | 'gzip';
 }
 
+/** A message that remembers the partition the partitioner picked on the latest attempt. */
+interface TrackedMessage extends Message {
+  picked: number;
+}
+
 /**
  * Sends batches and reports where each record landed. kafkajs only returns a base offset per partition, so
- * we record the partition its partitioner picks for each message and count from the base offset (kafkajs
- * keeps each partition's messages in the order given).
+ * the partitioner notes on each message the partition it picked (on a retry it picks again and the note
+ * follows), and we count from the base offset (kafkajs keeps each partition's messages in the order given).
  */
 export class RecordProducer {
   private readonly producer: Producer;
-  private readonly picked = new WeakMap<Message, number>();
   private connected: Promise<void> | undefined;
 
   constructor(
@@ -23,15 +28,18 @@ export class RecordProducer {
     private readonly address: string,
     private readonly options: RecordProducerOptions = {},
   ) {
-    const partitioner = Partitioners.DefaultPartitioner();
+    const partition = createKeyPartitioner();
     this.producer = kafka.producer({
       idempotent: options.idempotent ?? true,
+      // kafkajs holds a lock per broker while a produce request of an idempotent producer is out, so one
+      // request per broker is in flight whatever this says. Fuller requests help only so far: kafkajs groups a
+      // request's records per partition in quadratic time (requests of 10,000 send slower than of 1,000).
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: () => (args) => {
-        const partition = partitioner(args);
-        this.picked.set(args.message, partition);
-        return partition;
+        const picked = partition(args);
+        (args.message as TrackedMessage).picked = picked;
+        return picked;
       },
     });
   }
@@ -46,16 +54,19 @@ export class RecordProducer {
 
   async send(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
     await this.connect();
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, TrackedMessage[]>();
     const messages = records.map((r) => {
-      const m: Message = { key: r.key, value: r.value, headers: r.headers ? { ...r.headers } : undefined };
+      // A string key would be turned into bytes twice by kafkajs (to hash it and to write it); once is enough.
+      const key = typeof r.key === 'string' ? Buffer.from(r.key) : r.key;
+      const m: TrackedMessage = { key, value: r.value, picked: r.partition ?? -1 };
+      if (r.headers) m.headers = { ...r.headers };
       if (r.partition !== undefined) m.partition = r.partition;
-      const list = byTopic.get(r.topic) ?? [];
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
       list.push(m);
-      byTopic.set(r.topic, list);
       return m;
     });
-    let metadata;
+    let metadata: RecordMetadata[];
     try {
       metadata = await this.producer.sendBatch({
         acks: -1,
@@ -69,15 +80,13 @@ export class RecordProducer {
         cause: err,
       });
     }
-    const base = new Map(metadata.map((m) => [`${m.topicName}:${m.partition}`, BigInt(m.baseOffset ?? '0')]));
-    const seen = new Map<string, bigint>();
+    const next = nextOffsets(metadata, records.length);
     return records.map((r, i) => {
-      const m = messages[i] as Message;
-      const partition = m.partition ?? (this.picked.get(m) as number);
-      const tp = `${r.topic}:${partition}`;
-      const n = seen.get(tp) ?? 0n;
-      seen.set(tp, n + 1n);
-      return { topic: r.topic, partition, offset: String((base.get(tp) ?? 0n) + n) };
+      const partition = (messages[i] as TrackedMessage).picked;
+      const cursors = next.get(r.topic) ?? [];
+      const offset = cursors[partition] ?? 0;
+      cursors[partition] = typeof offset === 'number' ? offset + 1 : offset + 1n;
+      return { topic: r.topic, partition, offset: String(offset) };
     });
   }
 
@@ -85,4 +94,19 @@ export class RecordProducer {
     if (this.connected) await this.producer.disconnect();
     this.connected = undefined;
   }
+}
+
+/**
+ * Each partition's base offset, by topic and partition. A double counts offsets exactly up to 2^53 (centuries
+ * of a million records a second), and is far cheaper per record than a BigInt; past that, BigInt.
+ */
+function nextOffsets(metadata: readonly RecordMetadata[], count: number): Map<string, (number | bigint)[]> {
+  const next = new Map<string, (number | bigint)[]>();
+  for (const m of metadata) {
+    let cursors = next.get(m.topicName);
+    if (!cursors) next.set(m.topicName, (cursors = []));
+    const base = Number(m.baseOffset ?? '0');
+    cursors[m.partition] = Number.isSafeInteger(base + count) ? base : BigInt(m.baseOffset ?? '0');
+  }
+  return next;
 }

@@ -132,7 +132,10 @@ export class TaskProducer {
   ): Promise<Enqueued[]> {
     const codec = await this.codec(task);
     const records = payloads.map((p) => this.record(codec, task, p, options));
-    // Already a batch: send it in requests of maxBatch, without a promise per task.
+    // Already a batch: send it in requests of maxBatch, without a promise per task. One request at a time:
+    // kafkajs keeps one request per broker in flight for an idempotent producer anyway, and sending the next
+    // only after the previous landed keeps a key's tasks in the order given. Larger requests do not help:
+    // kafkajs groups a request's records per partition in quadratic time.
     const positions: RecordPosition[] = [];
     for (let i = 0; i < records.length; i += this.maxBatch) {
       positions.push(...(await this.records.send(records.slice(i, i + this.maxBatch))));

@@ -1,0 +1,172 @@
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
+import { TaskCodec } from '../../pipeline/codec/TaskCodec.js';
+import { createLogger, TaskProducer } from '../../pipeline/index.js';
+import { benchTask } from '../runtime/benchTask.js';
+
+/**
+ * Producer throughput, all contenders in one process and one run, taking turns round by round so that a
+ * noisy neighbour on this machine hurts them alike: enqueueMany, concurrent single enqueues (the linger
+ * batcher), and a bare kafkajs producer with the same settings (idempotent, acks -1, no compression, the
+ * default partitioner) sending values encoded before the clock starts. Wall time and the process's CPU time
+ * are both reported: CPU per task is the steadier figure here.
+ */
+export interface ProducerBenchOptions {
+  readonly count: number;
+  /** Tasks per enqueueMany call. */
+  readonly chunk: number;
+  /** Concurrent callers of single enqueues. */
+  readonly callers: number;
+  readonly rounds: number;
+  readonly json: boolean;
+}
+
+interface Sample {
+  readonly perSec: number;
+  readonly cpuUsPerTask: number;
+}
+
+interface Contender {
+  readonly name: string;
+  /** Work kept off the clock (the bare producer's encoding). */
+  prepare?(from: number): void;
+  run(from: number): Promise<void>;
+}
+
+type Payload = { n: number; key: string; sentAt: number };
+
+const REQUEST_SIZE = 1000; // TaskProducer's default maxBatch: the records in one of its produce requests
+
+export async function producerBench(o: ProducerBenchOptions): Promise<void> {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const task = benchTask(`bench-producer-${Date.now()}`);
+  const logger = createLogger();
+  logger.level = 'warn';
+  const producer = new TaskProducer({ logger });
+  await producer.prepare(task); // creates the topic (6 partitions) and registers the schema
+  const codec = new TaskCodec(task, new RegistryClient());
+  await codec.prepare();
+  const payloads = (from: number, n: number): Payload[] =>
+    Array.from({ length: n }, (_, i) => ({ n: from + i, key: `k${(from + i) % 1000}`, sentAt: Date.now() }));
+
+  const bare = new Kafka({
+    clientId: 'bench-bare-producer',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
+  }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await bare.connect();
+
+  const contenders: Contender[] = [
+    {
+      name: `taskstream enqueueMany (calls of ${o.chunk.toLocaleString('en')})`,
+      run: async (from) => {
+        for (let i = 0; i < o.count; i += o.chunk) {
+          await producer.enqueueMany(task, payloads(from + i, Math.min(o.chunk, o.count - i)));
+        }
+      },
+    },
+    {
+      name: `taskstream enqueue, ${o.callers.toLocaleString('en')} concurrent callers`,
+      run: async (from) => {
+        let next = 0;
+        const caller = async (): Promise<void> => {
+          for (let i = next++; i < o.count; i = next++) {
+            await producer.enqueue(task, { n: from + i, key: `k${(from + i) % 1000}`, sentAt: Date.now() });
+          }
+        };
+        await Promise.all(Array.from({ length: o.callers }, caller));
+      },
+    },
+    ...[REQUEST_SIZE, o.chunk].map((size) =>
+      bareContender(bare, task.topic, size, o.count, (from) =>
+        payloads(from, o.count).map((p) => ({ key: p.key, value: codec.encode(p) })),
+      ),
+    ),
+  ];
+
+  const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const c of contenders) {
+      log(`round ${round}/${o.rounds}: ${c.name}…`);
+      const from = (round - 1) * o.count;
+      c.prepare?.(from);
+      samples.get(c.name)?.push(await timed(o.count, () => c.run(from)));
+    }
+  }
+  await bare.disconnect();
+  await producer.close();
+  const encodeUs = measureEncode(codec, payloads(0, Math.min(o.count, 100_000))); // warm by now
+
+  const rows = contenders.map((c) => ({ name: c.name, ...median(samples.get(c.name) ?? []) }));
+  const bareRow = rows[2] as (typeof rows)[number];
+  const result = {
+    tasks: o.count,
+    rounds: o.rounds,
+    partitions: task.partitions,
+    encodeUsPerTask: Number(encodeUs.toFixed(2)),
+    contenders: rows.map((r) => ({ ...r, vsBare: Number((r.perSec / bareRow.perSec).toFixed(3)) })),
+  };
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `\nproducer bench: ${o.count.toLocaleString('en')} tasks a round, ${task.partitions} partitions, 1,000 keys, ` +
+      `idempotent, acks -1, median of ${o.rounds} rounds\n\n`,
+  );
+  process.stdout.write('| producer | tasks/s | CPU µs/task | vs bare 1,000 |\n|---|---:|---:|---:|\n');
+  for (const r of result.contenders) {
+    process.stdout.write(
+      `| ${r.name} | ${r.perSec.toLocaleString('en')} | ${r.cpuUsPerTask.toFixed(1)} | ${(r.vsBare * 100).toFixed(0)}% |\n`,
+    );
+  }
+  process.stdout.write(`\nvalidate + encode alone (TaskCodec.encode): ${result.encodeUsPerTask} µs/task\n`);
+}
+
+/** Sends values encoded before the clock starts, in requests of `size`, one at a time like TaskProducer. */
+function bareContender(
+  bare: Producer,
+  topic: string,
+  size: number,
+  count: number,
+  encode: (from: number) => Message[],
+): Contender {
+  let messages: Message[] = [];
+  return {
+    name: `bare kafkajs sendBatch of ${size.toLocaleString('en')} (pre-encoded)`,
+    prepare: (from) => void (messages = encode(from)),
+    run: async () => {
+      for (let i = 0; i < count; i += size) {
+        await bare.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: [{ topic, messages: messages.slice(i, i + size) }],
+        });
+      }
+    },
+  };
+}
+
+async function timed(count: number, run: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  return { perSec: Math.round((count / ms) * 1000), cpuUsPerTask: (used.user + used.system) / count };
+}
+
+function measureEncode(codec: TaskCodec, payloads: readonly Payload[]): number {
+  for (const p of payloads.slice(0, 1000)) codec.encode(p); // warm-up
+  const t0 = performance.now();
+  for (const p of payloads) codec.encode(p);
+  return ((performance.now() - t0) * 1000) / payloads.length;
+}
+
+function median(samples: readonly Sample[]): Sample {
+  const mid = <T>(xs: T[]): T => xs[Math.floor(xs.length / 2)] as T;
+  return {
+    perSec: mid(samples.map((s) => s.perSec).sort((a, b) => a - b)),
+    cpuUsPerTask: Number(mid(samples.map((s) => s.cpuUsPerTask).sort((a, b) => a - b)).toFixed(1)),
+  };
+}

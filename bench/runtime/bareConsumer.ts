@@ -4,6 +4,7 @@
  * - message: eachMessage with an async handler, as most kafkajs applications are written.
  * Prints one JSON line: { tasks, ms, perSec, cpuUsPerTask, maxRssMb }. Args: <topic> <count> <batch|message>.
  */
+import type avro from 'avsc';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { unframe } from '../../pipeline/codec/ConfluentFrame.js';
 import { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
@@ -25,13 +26,23 @@ let cpuAtStart: NodeJS.CpuUsage | undefined;
 let finish: () => void = () => undefined;
 const done = new Promise<void>((r) => (finish = r));
 
-async function decode(m: KafkaMessage): Promise<unknown> {
+/** Writer types by schema id, so a known id decodes without awaiting anything (as taskstream's codec does). */
+const types = new Map<number, avro.Type>();
+
+function decode(m: KafkaMessage): unknown {
   if (started === 0) {
     started = performance.now();
     cpuAtStart = process.cpuUsage();
   }
   const { schemaId, body } = unframe(m.value);
-  return (await registry.writerType(schemaId)).fromBuffer(body);
+  const type = types.get(schemaId);
+  return type ? type.fromBuffer(body) : loadThenDecode(schemaId, body);
+}
+
+async function loadThenDecode(schemaId: number, body: Buffer): Promise<unknown> {
+  const type = await registry.writerType(schemaId);
+  types.set(schemaId, type);
+  return type.fromBuffer(body);
 }
 
 await consumer.connect();
@@ -41,7 +52,8 @@ await consumer.run(
     ? {
         partitionsConsumedConcurrently: 6,
         eachMessage: async ({ message }) => {
-          await decode(message);
+          const payload = decode(message);
+          if (payload instanceof Promise) await payload;
           if (++seen >= count) finish();
         },
       }
@@ -49,7 +61,8 @@ await consumer.run(
         partitionsConsumedConcurrently: 6,
         eachBatch: async ({ batch }) => {
           for (const m of batch.messages) {
-            await decode(m);
+            const payload = decode(m);
+            if (payload instanceof Promise) await payload;
             seen++;
           }
           if (seen >= count) finish();

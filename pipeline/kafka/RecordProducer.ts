@@ -1,5 +1,5 @@
 import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
-import { ServiceUnavailableError, TaskstreamError } from '../errors.js';
+import { RecordTooLargeError, ServiceUnavailableError, TaskstreamError } from '../errors.js';
 import { createKeyPartitioner } from './KeyPartitioner.js';
 import type { OutgoingRecord, RecordPosition } from './records.js';
 
@@ -74,6 +74,8 @@ export class RecordProducer {
         topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
       });
     } catch (err) {
+      if (hasKafkaErrorType(err, 'MESSAGE_TOO_LARGE'))
+        throw new RecordTooLargeError([...byTopic.keys()].join(', '), err);
       const e = err as { retriable?: boolean; message?: string };
       throw new TaskstreamError('SERVICE_UNAVAILABLE', `sending to Kafka failed: ${e.message ?? String(err)}`, {
         retriable: e.retriable !== false,
@@ -109,4 +111,13 @@ function nextOffsets(metadata: readonly RecordMetadata[], count: number): Map<st
     cursors[m.partition] = Number.isSafeInteger(base + count) ? base : BigInt(m.baseOffset ?? '0');
   }
   return next;
+}
+
+/** Whether kafkajs's error, or one it wraps (retries, aggregates), is of a protocol error type. */
+function hasKafkaErrorType(err: unknown, type: string, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 5) return false;
+  const e = err as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  if (e.type === type) return true;
+  const inner = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((i) => hasKafkaErrorType(i, type, depth + 1));
 }

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ConfigError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { AdaptiveFetchSize } from './AdaptiveFetchSize.js';
 import { FetchedRecord } from './FetchedRecord.js';
 import type { IncomingRecord } from './records.js';
 
@@ -42,6 +43,7 @@ export interface GroupListener {
  */
 export class GroupConsumer {
   private readonly consumer: Consumer;
+  private readonly fetchSize: AdaptiveFetchSize;
   private connected = false;
 
   constructor(
@@ -50,11 +52,13 @@ export class GroupConsumer {
     private readonly options: GroupConsumerOptions,
     private readonly log: Logger,
   ) {
+    this.fetchSize = new AdaptiveFetchSize(16 * 1024, options.maxBytesPerPartition ?? 1024 * 1024);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      // Read by kafkajs on every fetch, through valueOf (see AdaptiveFetchSize).
+      maxBytesPerPartition: this.fetchSize as unknown as number,
       // kafkajs waits this long even when lagging (#1365); small keeps latency low at little cost.
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
       allowAutoTopicCreation: false,
@@ -112,6 +116,7 @@ export class GroupConsumer {
       this.log.error({ err, topic, partition }, 'record listener threw; the batch will be fetched again');
     }
     if (taken > 0) resolveOffset((records[taken - 1] as IncomingRecord).offset);
+    this.fetchSize.observe(records.length, taken, taken < records.length ? bytesOf(records, taken) : 0);
   }
 
   pause(tp: PartitionRef): void {
@@ -141,4 +146,14 @@ export class GroupConsumer {
     this.connected = false;
     await this.consumer.disconnect();
   }
+}
+
+/** The bytes of the first `count` records, as a fetch counts them (near enough: keys and values). */
+function bytesOf(records: readonly IncomingRecord[], count: number): number {
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const r = records[i] as IncomingRecord;
+    bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 20;
+  }
+  return bytes;
 }

@@ -93,13 +93,12 @@ export class TaskTypeRunner implements GroupListener {
     }
     // Behind records already buffered, these wait their turn too.
     const taken = part.buffer.size > 0 ? i : this.admit(part, records, i, records.length);
-    part.nextOffset = Number((records[records.length - 1] as IncomingRecord).offset) + 1;
-    if (taken < records.length) {
-      part.buffer.keep(records, taken);
-      this.pause(part);
-    }
+    // What finds no room waits in the fetch buffer, up to its bound; the rest is left to Kafka.
+    const kept = taken < records.length ? part.buffer.keep(records, taken, this.limits.maxHeldPerPartition) : taken;
+    if (kept > i) part.nextOffset = Number((records[kept - 1] as IncomingRecord).offset) + 1;
+    if (kept < records.length || part.buffer.size > this.limits.maxHeldPerPartition / 2) this.pause(part);
     this.pump();
-    return records.length;
+    return kept;
   }
 
   /**
@@ -211,9 +210,11 @@ export class TaskTypeRunner implements GroupListener {
         part.paused &&
         !part.revoked &&
         part.dueAt === undefined &&
-        part.buffer.size === 0 &&
+        part.buffer.size <= this.limits.maxHeldPerPartition / 2 &&
         part.held <= this.limits.maxHeldPerPartition / 2
       ) {
+        // Resuming before the buffer is empty overlaps the next fetch with the work still buffered: kafkajs
+        // sleeps maxWaitTime whenever every partition is paused, a gap in which nothing would arrive.
         part.paused = false;
         // Records fetched while paused may have been dropped by the client: continue exactly after ours.
         if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));

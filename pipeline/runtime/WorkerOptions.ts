@@ -14,10 +14,10 @@ export interface WorkerOptions {
   /** Tasks held per partition (default 1,000). */
   readonly maxHeldPerPartition?: number;
   /**
-   * Bytes fetched per partition in one request (default 1 MiB, kafkajs's own). Records a fetch brings beyond a
-   * partition's room wait in its fetch buffer, and the partition is paused until they are taken: so besides
-   * maxHeldTasks, a worker buffers at most about one fetch per paused partition. Kafka returns a record batch
-   * larger than this whole, so large tasks are never stuck.
+   * The most bytes fetched per partition in one request (default 1 MiB). The size adapts below it: when a
+   * fetch brings more than the worker can keep within its bounds it shrinks to what was kept, and it doubles
+   * back while whole fetches are kept. Kafka returns a record batch larger than this whole, so large tasks are
+   * never stuck.
    */
   readonly fetchBytesPerPartition?: number;
   /** On close, how long in-flight handlers may run before their signal aborts (default 30 s). */

@@ -31,16 +31,23 @@ describe('backpressure', () => {
       ],
     });
     let sampledMax = 0;
-    const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, worker.stats().held)), 5);
+    let bufferedMax = 0;
+    const sampler = setInterval(() => {
+      const { held, buffered } = worker.stats();
+      sampledMax = Math.max(sampledMax, held);
+      bufferedMax = Math.max(bufferedMax, buffered);
+    }, 5);
     await waitFor('a few thousand tasks through the bound', () => completed >= 5000, { timeoutMs: 90_000 });
     clearInterval(sampler);
     const stats = worker.stats();
     process.stdout.write(
-      `backpressure: peak held ${stats.peakHeld} (bound ${maxHeldTasks}), rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB, completed ${completed}\n`,
+      `backpressure: peak held ${stats.peakHeld} (bound ${maxHeldTasks}), peak buffered ${bufferedMax}, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB, completed ${completed}\n`,
     );
     expect(stats.peakHeld).toBeLessThanOrEqual(maxHeldTasks);
     expect(sampledMax).toBeLessThanOrEqual(maxHeldTasks);
     expect(stats.peakHeld).toBeGreaterThan(maxHeldTasks / 2); // the bound was reached, not merely never approached
+    // Fetched records waiting for room are bounded too: at most maxHeldPerPartition per partition, not the backlog.
+    expect(bufferedMax).toBeLessThanOrEqual(task.partitions * 500);
   });
 
   it('processes every offset exactly once through many pause and resume cycles', async () => {

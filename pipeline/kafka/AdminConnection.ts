@@ -13,7 +13,7 @@ export abstract class AdminConnection {
   private connected: Promise<void> | undefined;
 
   constructor(
-    kafka: Kafka,
+    protected readonly kafka: Kafka,
     protected readonly address: string,
   ) {
     this.admin = kafka.admin();

@@ -47,28 +47,39 @@ export class TopicAdmin extends AdminConnection {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return [];
-    // kafkajs's own waitForLeaders asks one broker once and gives up when that broker has not yet heard of the
-    // topic (UNKNOWN_TOPIC_OR_PARTITION on a multi-node KRaft cluster), so the wait is ours.
-    await admin.createTopics({
-      waitForLeaders: false,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions,
-        replicationFactor: s.replicationFactor ?? 1,
-        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    });
     const created = missing.map((s) => s.topic);
-    await this.leadersElected(created);
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor ?? 1,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (err) {
+      // kafkajs's wait for leaders asks one broker and gives up when that broker has not heard of the topic yet
+      // (seen on a three-node KRaft cluster); the topic was created, so wait with fresh metadata instead.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await this.leadersElected(created);
+    }
     return created;
   }
 
-  /** Waits until every partition of the topics has a leader, as the cluster's metadata reports it. */
+  /**
+   * Waits until every partition of the topics has a leader. Each look is a fresh client: a kafkajs client
+   * refreshes its metadata cache only when it learns of a new topic, so asking one client again tells nothing new.
+   */
   async leadersElected(topics: readonly string[], timeoutMs = 30_000): Promise<void> {
-    const admin = await this.ready();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] }).catch(() => undefined);
+      const probe = this.kafka.admin();
+      const metadata = await probe
+        .connect()
+        .then(() => probe.fetchTopicMetadata({ topics: [...topics] }))
+        .catch(() => undefined)
+        .finally(() => probe.disconnect().catch(() => undefined));
       const led = metadata?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
       if (led) return;
       if (Date.now() > deadline) {
@@ -79,7 +90,7 @@ export class TopicAdmin extends AdminConnection {
           { retriable: true },
         );
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 

@@ -24,12 +24,10 @@ describe.runIf(ownsRegistry())("registry stops mid-stream (needs a registry star
     const producer = await using(new TaskProducer());
     const evolvedProducer = await using(new TaskProducer());
     await producer.enqueue(old, { id: 'warm-up' });
-    // v2 is registered (so the producer can write it while the registry is down) but no v2 record exists yet.
-    await evolvedProducer.prepare(evolved);
 
     const done: string[] = [];
     const doneAt = new Map<string, number>();
-    // A worker that has read v1 only: v2's id is not in its cache.
+    // A worker that knows v1 only (it warms its cache with the subject's latest schema at start, v1 then).
     const worker = await startWorker({
       handlers: [
         handle(old, (i) => {
@@ -39,6 +37,9 @@ describe.runIf(ownsRegistry())("registry stops mid-stream (needs a registry star
       ],
     });
     await waitFor('the first v1 task', () => done.includes('warm-up'));
+    // v2 is registered now (so its producer can write it while the registry is down): its id is not in the
+    // worker's cache, and no v2 record exists yet.
+    await evolvedProducer.prepare(evolved);
     const stack = singleNodeStack();
     await stack.registry.process.stop();
     onCleanup(() => stack.up());

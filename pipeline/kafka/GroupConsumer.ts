@@ -3,6 +3,7 @@ import { ConfigError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { AdaptiveFetchSize } from './AdaptiveFetchSize.js';
 import { FetchedRecord } from './FetchedRecord.js';
+import { FetchWait } from './FetchWait.js';
 import type { IncomingRecord } from './records.js';
 
 export interface PartitionRef {
@@ -19,6 +20,8 @@ export interface GroupConsumerOptions {
   readonly heartbeatIntervalMs?: number;
   readonly maxBytesPerPartition?: number;
   readonly maxWaitTimeMs?: number;
+  /** The wait while some partition is paused for lack of room (see FetchWait); unset keeps maxWaitTimeMs. */
+  readonly pausedWaitTimeMs?: number;
 }
 
 export interface GroupListener {
@@ -44,6 +47,8 @@ export interface GroupListener {
 export class GroupConsumer {
   private readonly consumer: Consumer;
   private readonly fetchSize: AdaptiveFetchSize;
+  /** Partitions paused now, by `topic:partition`. */
+  private readonly paused = new Set<string>();
   private connected = false;
 
   constructor(
@@ -60,7 +65,11 @@ export class GroupConsumer {
       // Read by kafkajs on every fetch, through valueOf (see AdaptiveFetchSize).
       maxBytesPerPartition: this.fetchSize as unknown as number,
       // kafkajs waits this long even when lagging (#1365); small keeps latency low at little cost.
-      maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
+      maxWaitTimeInMs: new FetchWait(
+        options.maxWaitTimeMs ?? 100,
+        options.pausedWaitTimeMs ?? options.maxWaitTimeMs ?? 100,
+        () => this.paused.size > 0,
+      ) as unknown as number,
       allowAutoTopicCreation: false,
     });
   }
@@ -69,6 +78,8 @@ export class GroupConsumer {
     const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
     this.consumer.on(REBALANCING, () => listener.onRebalancing());
     this.consumer.on(GROUP_JOIN, (e) => {
+      // The listener pauses again what it still wants paused; partitions that left must not count.
+      this.paused.clear();
       const assignment: PartitionRef[] = [];
       for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
         for (const partition of partitions) assignment.push({ topic, partition });
@@ -120,10 +131,12 @@ export class GroupConsumer {
   }
 
   pause(tp: PartitionRef): void {
+    this.paused.add(`${tp.topic}:${tp.partition}`);
     this.consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
   }
 
   resume(tp: PartitionRef): void {
+    this.paused.delete(`${tp.topic}:${tp.partition}`);
     this.consumer.resume([{ topic: tp.topic, partitions: [tp.partition] }]);
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { RegistryClient } from '../codec/RegistryClient.js';
+import { ConfigError } from '../errors.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
 import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
 import { GroupConsumer } from '../kafka/GroupConsumer.js';
@@ -69,13 +70,23 @@ export class Worker extends WorkerEventEmitter {
   }
 
   private async startOnce(): Promise<void> {
-    if (this.options.createTopics) {
-      const admin = new TopicAdmin(this.kafka, this.brokers.join(','));
-      try {
-        await admin.ensureTopics(this.options.handlers.flatMap((h) => taskTopics(h.task)));
-      } finally {
-        await admin.close();
+    const admin = new TopicAdmin(this.kafka, this.brokers.join(','));
+    try {
+      const specs = this.options.handlers.flatMap((h) => taskTopics(h.task));
+      if (this.options.createTopics) {
+        await admin.ensureTopics(specs);
+      } else {
+        // Said once, naming every missing topic, rather than by whichever consumer happens to fail first.
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.map((t) => t.topic).filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          throw new ConfigError(
+            `worker: topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found at ${this.brokers.join(',')}; create them with \`npx taskstream topics create\` or start the worker with createTopics: true`,
+          );
+        }
       }
+    } finally {
+      await admin.close();
     }
     await this.producer.connect();
     const handOffs = new HandOffSender(this.producer);
@@ -140,6 +151,8 @@ export class Worker extends WorkerEventEmitter {
         topics,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        // A retry tier's partitions pause until their head is due, which is waiting, not backpressure.
+        pausedWaitTimeMs: topics.includes(task.topic) ? 10 : undefined,
         maxBytesPerPartition: this.options.fetchBytesPerPartition,
       },
       log,

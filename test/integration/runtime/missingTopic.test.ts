@@ -5,11 +5,13 @@ import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { startWorker } from '../../support/workers.js';
 
 describe('a task topic that does not exist', () => {
-  it('fails the worker start with ConfigError naming the topic and `taskstream topics create`', async () => {
+  it('fails the worker start with one ConfigError naming every missing topic and `taskstream topics create`', async () => {
     const task = noteTask();
     const start = startWorker({ createTopics: false, handlers: [handle(task, () => undefined)] });
     await expect(start).rejects.toBeInstanceOf(ConfigError);
-    await expect(start).rejects.toThrow(`a topic of ${task.topic} does not exist`);
+    // Every missing topic is named: the task's own, its retry tiers and its dead-letter topic.
+    await expect(start).rejects.toThrow(`${task.topic}, ${task.topic}.retry.1s`);
+    await expect(start).rejects.toThrow(`${task.topic}.dlq not found at`);
     await expect(start).rejects.toThrow(/taskstream topics create/);
   });
 });

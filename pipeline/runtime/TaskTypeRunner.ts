@@ -8,8 +8,8 @@ import type { JobExecutor, JobResult } from './JobExecutor.js';
 import { PartitionSet } from './PartitionSet.js';
 import { Job, type PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
-import { NotBeforeGate } from './NotBeforeGate.js';
 import { OutcomeReporter } from './OutcomeReporter.js';
+import { PartitionIntake } from './PartitionIntake.js';
 import { PartitionCommitter } from './PartitionCommitter.js';
 import { runningTasksOf, type RunningTask } from './RunningTask.js';
 import type { WorkerEventEmitter } from './WorkerEvents.js';
@@ -31,16 +31,15 @@ export class TaskTypeRunner implements GroupListener {
   private queued = 0;
   private dispatching = false;
   private pumping = false;
-  private refilling = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** This runner reads retry tiers, whose records carry a not-before time. */
-  private readonly gated: boolean;
+  readonly readsTaskTopic: boolean;
   private commitTimer: NodeJS.Timeout | undefined;
   private readonly committer: PartitionCommitter;
   private readonly reporter: OutcomeReporter;
-  private readonly gate = new NotBeforeGate(() => this.resumeWhereRoom());
+  private readonly intake: PartitionIntake;
   private rotate = 0;
   private readonly onHeartbeat = (job: Job): void => {
     job.lastHeartbeatAt = Date.now();
@@ -58,11 +57,23 @@ export class TaskTypeRunner implements GroupListener {
     private readonly log: Logger,
   ) {
     this.topics = new Set(topics);
-    this.gated = !this.topics.has(task.topic);
+    this.readsTaskTopic = this.topics.has(task.topic);
     this.committer = new PartitionCommitter(consumer, log);
     this.reporter = new OutcomeReporter(task, events, log);
+    this.intake = new PartitionIntake(
+      consumer,
+      budget,
+      limits.maxHeldPerPartition,
+      this.parts,
+      {
+        canStart: () => this.canStart(),
+        startNow: (part, record) => this.run(this.take(part, record, true)),
+        enqueue: (part, record) => void this.take(part, record, false),
+      },
+      !this.readsTaskTopic,
+    );
     budget.onCapacity(() => {
-      this.resumeWhereRoom();
+      this.intake.resumeWhereRoom();
       this.pump();
     });
   }
@@ -79,54 +90,9 @@ export class TaskTypeRunner implements GroupListener {
   onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number {
     const part = this.parts.get(tp) ?? this.parts.add(tp);
     if (part.revoked || this.stopped) return 0;
-    let i = 0;
-    const next = part.nextOffset;
-    if (next !== undefined) while (i < records.length && Number((records[i] as IncomingRecord).offset) < next) i++;
-    if (i >= records.length) return records.length;
-    if (this.gated) {
-      // Records not yet due are left to Kafka, fetched again once the head is due.
-      const taken = this.admit(part, records, i, this.gate.dueEnd(part, records, i));
-      if (taken > i) part.nextOffset = Number((records[taken - 1] as IncomingRecord).offset) + 1;
-      if (taken < records.length) this.pause(part);
-      this.pump();
-      return taken;
-    }
-    // Behind records already buffered, these wait their turn too.
-    const taken = part.buffer.size > 0 ? i : this.admit(part, records, i, records.length);
-    // What finds no room waits in the fetch buffer, up to its bound; the rest is left to Kafka.
-    const kept = taken < records.length ? part.buffer.keep(records, taken, this.limits.maxHeldPerPartition) : taken;
-    if (kept > i) part.nextOffset = Number((records[kept - 1] as IncomingRecord).offset) + 1;
-    if (kept < records.length || part.buffer.size > this.limits.maxHeldPerPartition / 2) this.pause(part);
+    const accepted = this.intake.accept(part, records);
     this.pump();
-    return kept;
-  }
-
-  /**
-   * Takes records[from..to) while there is room, and returns the index reached. While the partition holds
-   * nothing, no key of it is running: a record may start at once, and a handler that finishes synchronously
-   * leaves the partition empty again for the next one.
-   */
-  private admit(part: PartitionWork, records: readonly IncomingRecord[], from: number, to: number): number {
-    let i = from;
-    while (i < to && part.held === 0 && this.canStart() && this.budget.roomToHold() > 0) {
-      this.run(this.take(part, records[i++] as IncomingRecord, true));
-    }
-    const room = Math.min(this.limits.maxHeldPerPartition - part.held, this.budget.roomToHold());
-    const end = Math.min(to, i + Math.max(0, room));
-    for (; i < end; i++) this.take(part, records[i] as IncomingRecord, false);
-    return i;
-  }
-
-  /** Takes buffered records as room frees. Not re-entrant: a handler settling inside it just lets it go on. */
-  private refill(part: PartitionWork): void {
-    if (this.refilling || part.buffer.size === 0 || part.revoked || this.stopped) return;
-    this.refilling = true;
-    try {
-      const { records, from } = part.buffer.view();
-      part.buffer.consumedTo(this.admit(part, records, from, records.length));
-    } finally {
-      this.refilling = false;
-    }
+    return accepted;
   }
 
   onRebalancing(): void {
@@ -194,33 +160,6 @@ export class TaskTypeRunner implements GroupListener {
 
   private canStart(): boolean {
     return this.dispatching && this.running < this.task.concurrency && this.budget.canRun();
-  }
-
-  private pause(part: PartitionWork): void {
-    if (part.paused) return;
-    part.paused = true;
-    this.consumer.pause(part.tp);
-  }
-
-  private resumeWhereRoom(): void {
-    if (!this.budget.belowLowWater) return;
-    for (const part of this.parts.list) {
-      this.refill(part);
-      if (
-        part.paused &&
-        !part.revoked &&
-        part.dueAt === undefined &&
-        part.buffer.size <= this.limits.maxHeldPerPartition / 2 &&
-        part.held <= this.limits.maxHeldPerPartition / 2
-      ) {
-        // Resuming before the buffer is empty overlaps the next fetch with the work still buffered: kafkajs
-        // sleeps maxWaitTime whenever every partition is paused, a gap in which nothing would arrive.
-        part.paused = false;
-        // Records fetched while paused may have been dropped by the client: continue exactly after ours.
-        if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
-        this.consumer.resume(part.tp);
-      }
-    }
   }
 
   /** Starts what may start. Not re-entrant: a synchronous handler that settles inside the loop just continues it. */
@@ -321,10 +260,7 @@ export class TaskTypeRunner implements GroupListener {
   private drop(part: PartitionWork, n: number): void {
     part.held -= n;
     this.budget.release(n);
-    // The partition's own buffer first (its room just grew), then every paused partition once the process is
-    // below its low-water mark.
-    this.refill(part);
-    if (part.paused) this.resumeWhereRoom();
+    this.intake.roomFreed(part);
   }
 
   private revoke(part: PartitionWork): void {
@@ -346,10 +282,6 @@ export class TaskTypeRunner implements GroupListener {
   /** Commits each owned partition's completed prefix; one commit at a time. */
   commit(): Promise<void> {
     return this.committer.commit(this.parts.list);
-  }
-
-  get readsTaskTopic(): boolean {
-    return !this.gated;
   }
 
   ownedPartitions(): number[] {
@@ -381,8 +313,7 @@ export class TaskTypeRunner implements GroupListener {
     this.dispatching = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.gate.clear();
-    for (const part of this.parts.list) this.consumer.pause(part.tp);
+    this.intake.stop();
     const deadline = Date.now() + deadlineMs;
     while (this.running > 0 && Date.now() < deadline) await sleep(20);
     if (this.running > 0) {

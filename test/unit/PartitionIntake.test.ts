@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupConsumer, PartitionRef } from '../../pipeline/kafka/GroupConsumer.js';
+import type { IncomingRecord } from '../../pipeline/kafka/records.js';
+import { DLQ_HEADER } from '../../pipeline/retry/handOffHeaders.js';
+import { PartitionIntake } from '../../pipeline/runtime/PartitionIntake.js';
+import { PartitionWork } from '../../pipeline/runtime/PartitionWork.js';
+import { ProcessBudget } from '../../pipeline/runtime/ProcessBudget.js';
+
+const tp: PartitionRef = { topic: 'tasks.t', partition: 0 };
+
+function records(from: number, to: number, headers: Record<string, string> = {}): IncomingRecord[] {
+  return Array.from({ length: to - from }, (_, i) => ({
+    ...tp,
+    offset: String(from + i),
+    key: Buffer.from(`k${from + i}`),
+    value: Buffer.from([0]),
+    headers,
+    timestamp: '0',
+  }));
+}
+
+/** An intake over one partition whose tasks never finish by themselves: taken records are only counted. */
+function setup(options: { maxHeld?: number; perPartition?: number; gated?: boolean; canStart?: boolean } = {}) {
+  const calls: string[] = [];
+  const consumer = {
+    pause: () => calls.push('pause'),
+    resume: () => calls.push('resume'),
+    seek: (_tp: PartitionRef, offset: string) => calls.push(`seek ${offset}`),
+  } as unknown as GroupConsumer;
+  const budget = new ProcessBudget(options.maxHeld ?? 100, 10);
+  const part = new PartitionWork(tp);
+  const started: string[] = [];
+  const queued: string[] = [];
+  const take = (record: IncomingRecord): void => {
+    part.held++;
+    budget.hold(1);
+    part.nextOffset = Number(record.offset) + 1;
+  };
+  const intake = new PartitionIntake(
+    consumer,
+    budget,
+    options.perPartition ?? 4,
+    { list: [part] },
+    {
+      canStart: () => options.canStart ?? false,
+      startNow: (_p, r) => {
+        take(r);
+        started.push(r.offset);
+      },
+      enqueue: (_p, r) => {
+        take(r);
+        queued.push(r.offset);
+      },
+    },
+    options.gated ?? false,
+  );
+  /** A taken task ends. */
+  const finish = (n: number): void => {
+    part.held -= n;
+    budget.release(n);
+    intake.roomFreed(part);
+  };
+  return { intake, part, budget, calls, started, queued, finish };
+}
+
+describe('PartitionIntake', () => {
+  it('takes what fits the partition, keeps the rest in its fetch buffer up to the same bound, and pauses', () => {
+    const { intake, part, queued, calls } = setup({ perPartition: 4 });
+    expect(intake.accept(part, records(0, 10))).toBe(8);
+    expect(queued).toEqual(['0', '1', '2', '3']);
+    expect(part.buffer.size).toBe(4);
+    expect(part.nextOffset).toBe(8);
+    expect(calls).toEqual(['pause']);
+  });
+
+  it('starts a record at once when its partition holds nothing and a task may start', () => {
+    const { intake, part, started, queued } = setup({ canStart: true });
+    intake.accept(part, records(0, 3));
+    expect(started).toEqual(['0']);
+    expect(queued).toEqual(['1', '2']);
+  });
+
+  it('skips records it already has (a fetch that repeats offsets after a seek)', () => {
+    const { intake, part, queued } = setup({ perPartition: 10 });
+    intake.accept(part, records(0, 3));
+    expect(intake.accept(part, records(1, 5))).toBe(4);
+    expect(queued).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('takes buffered records first as tasks finish, in offset order', () => {
+    const { intake, part, queued, finish } = setup({ perPartition: 2 });
+    intake.accept(part, records(0, 4));
+    finish(2);
+    expect(queued).toEqual(['0', '1', '2', '3']);
+    expect(part.buffer.size).toBe(0);
+  });
+
+  it('resumes a paused partition only once it is below half its bound, seeking to the next offset not taken', () => {
+    const { intake, part, calls, finish } = setup({ perPartition: 4 });
+    intake.accept(part, records(0, 10)); // 4 held, 4 buffered, 2 left to Kafka
+    finish(2); // 2 from the buffer are taken: 4 held, 2 buffered
+    expect(calls).toEqual(['pause']);
+    finish(2); // 2 more taken: 4 held, buffer empty, but held is not below half
+    expect(calls).toEqual(['pause']);
+    finish(3);
+    expect(calls).toEqual(['pause', 'seek 8', 'resume']);
+  });
+
+  it('never takes past the process bound, whatever the partition bound', () => {
+    const { intake, part, queued } = setup({ maxHeld: 3, perPartition: 10 });
+    intake.accept(part, records(0, 6));
+    expect(queued).toEqual(['0', '1', '2']);
+  });
+
+  it('in a retry tier, takes records up to the first not yet due, leaves the rest to Kafka and pauses', () => {
+    const { intake, part, queued, calls } = setup({ gated: true, perPartition: 10 });
+    const due = records(0, 2, { [DLQ_HEADER.notBefore]: String(Date.now() - 1) });
+    const later = records(2, 4, { [DLQ_HEADER.notBefore]: String(Date.now() + 60_000) });
+    expect(intake.accept(part, [...due, ...later])).toBe(2);
+    expect(queued).toEqual(['0', '1']);
+    expect(part.dueAt).toBeGreaterThan(Date.now());
+    expect(calls).toEqual(['pause']);
+    intake.stop();
+  });
+});

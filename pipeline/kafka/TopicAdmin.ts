@@ -43,10 +43,9 @@ export class TopicAdmin extends AdminConnection {
 
   /** Idempotent: topics that exist are left as they are. Returns the names it created. */
   async ensureTopics(specs: readonly TopicSpec[]): Promise<string[]> {
-    const admin = await this.ready();
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((s) => !existing.has(s.topic));
+    const missing = await this.missingTopics(specs);
     if (missing.length === 0) return [];
+    const admin = await this.ready();
     const created = missing.map((s) => s.topic);
     try {
       await admin.createTopics({
@@ -92,6 +91,12 @@ export class TopicAdmin extends AdminConnection {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** The specs whose topic does not exist. */
+  async missingTopics(specs: readonly TopicSpec[]): Promise<TopicSpec[]> {
+    const existing = new Set(await (await this.ready()).listTopics());
+    return specs.filter((s) => !existing.has(s.topic));
   }
 
   /** Sets (only) the given config entries of a topic that exists. */

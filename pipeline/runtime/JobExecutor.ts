@@ -197,12 +197,12 @@ export class JobExecutor {
       }
       // The copy did not land: keep the task and try again, never drop it.
       this.log.error({ err, taskId: job.taskId, topic: copy.topic }, 'hand-off failed; will retry');
-      return { kind: 'retry', error, delayMs: 1000, consumesAttempt: false };
+      return retryLater(error);
     }
   }
 }
 
 /** Something on our side failed (not the handler): run the attempt again later, without using an attempt. */
-function retryLater(err: unknown): JobResult {
+export function retryLater(err: unknown): JobResult {
   return { kind: 'retry', error: toError(err), delayMs: 1000, consumesAttempt: false };
 }

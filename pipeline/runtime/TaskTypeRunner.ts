@@ -1,10 +1,10 @@
 import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupConsumer.js';
 import type { IncomingRecord } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
-import { HandlerTimeoutError, TaskstreamError, toError } from '../errors.js';
+import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import { Attempt } from './Attempt.js';
-import type { JobExecutor, JobResult } from './JobExecutor.js';
+import { retryLater, type JobExecutor, type JobResult } from './JobExecutor.js';
 import { PartitionSet } from './PartitionSet.js';
 import { Job, type PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
@@ -198,7 +198,7 @@ export class TaskTypeRunner implements GroupListener {
       this.executor.execute(job, attempt, (result) => this.end(job, attempt, result));
     } catch (err) {
       // A bug of ours, not the handler's (its throws are outcomes): keep the task and try it again.
-      this.end(job, attempt, { kind: 'retry', error: toError(err), delayMs: 1000, consumesAttempt: false });
+      this.end(job, attempt, retryLater(err));
     }
     if (!attempt.ended) {
       this.holdKey(job);

@@ -77,8 +77,7 @@ export class Worker extends WorkerEventEmitter {
         await admin.ensureTopics(specs);
       } else {
         // Said once, naming every missing topic, rather than by whichever consumer happens to fail first.
-        const existing = new Set(await admin.listTopics());
-        const missing = specs.map((t) => t.topic).filter((t) => !existing.has(t));
+        const missing = (await admin.missingTopics(specs)).map((t) => t.topic);
         if (missing.length > 0) {
           throw new ConfigError(
             `worker: topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found at ${this.brokers.join(',')}; create them with \`npx taskstream topics create\` or start the worker with createTopics: true`,

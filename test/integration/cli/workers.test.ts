@@ -46,18 +46,8 @@ describe('taskstream workers', () => {
     await startWorker({ groupPrefix, handlers: [handle(task, async () => undefined)] });
     await stableGroup(group, 1);
 
-    const r = await runCli([
-      '--config',
-      cfg.file,
-      'workers',
-      '--type',
-      cfg.name,
-      '--group',
-      group,
-      '--sample',
-      '0',
-      '--json',
-    ]);
+    const args = ['--config', cfg.file, 'workers', '--type', cfg.name, '--group', group, '--sample', '0'];
+    const r = await runCli([...args, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [report] = r.json<WorkersReport[]>();
     expect(report?.state).toBe('Stable');
@@ -70,17 +60,7 @@ describe('taskstream workers', () => {
       [0, 1, 2].map((p) => [p, member?.memberId]),
     );
 
-    const human = await runCli([
-      '--config',
-      cfg.file,
-      'workers',
-      '--type',
-      cfg.name,
-      '--group',
-      group,
-      '--sample',
-      '0',
-    ]);
+    const human = await runCli(args);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain(`${member?.memberId}  ${member?.clientId}`);
     expect(human.stdout).toContain(`${cfg.topic}[0,1,2]`);

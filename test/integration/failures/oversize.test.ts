@@ -30,6 +30,22 @@ async function oversizeRecord(task: ReturnType<typeof noteTask>): Promise<Buffer
   return value;
 }
 
+/**
+ * Writes task 'first', then (as an upstream writer) an oversize record, then task 'after', all of one key in
+ * partition 0; returns the oversize record's value.
+ */
+async function oversizeBetweenTwoTasks(task: ReturnType<typeof noteTask>): Promise<Buffer> {
+  const producer = await using(new TaskProducer());
+  await producer.enqueue(task, { id: 'first', key: 'a', seq: 0 });
+  const value = await oversizeRecord(task);
+  const raw = rawKafka().producer();
+  await raw.connect();
+  onCleanup(() => raw.disconnect());
+  await raw.send({ topic: task.topic, messages: [{ key: 'a', value, partition: 0 }] });
+  await producer.enqueue(task, { id: 'after', key: 'a', seq: 2 });
+  return value;
+}
+
 describe('oversize tasks', () => {
   it('refuses at enqueue a payload whose encoding passes maxBytes, naming both sizes, and sends nothing', async () => {
     const task = noteTask({ partitions: 1, maxBytes });
@@ -42,14 +58,7 @@ describe('oversize tasks', () => {
 
   it('dead-letters a record larger than maxBytes at once, with its bytes and reason, and runs the next task', async () => {
     const task = noteTask({ partitions: 1, maxBytes });
-    const producer = await using(new TaskProducer());
-    await producer.enqueue(task, { id: 'first', key: 'a', seq: 0 });
-    const value = await oversizeRecord(task);
-    const raw = rawKafka().producer();
-    await raw.connect();
-    onCleanup(() => raw.disconnect());
-    await raw.send({ topic: task.topic, messages: [{ key: 'a', value, partition: 0 }] });
-    await producer.enqueue(task, { id: 'after', key: 'a', seq: 2 });
+    const value = await oversizeBetweenTwoTasks(task);
 
     const done: string[] = [];
     const attempts: string[] = [];
@@ -81,14 +90,7 @@ describe('oversize tasks', () => {
         t.topic === dlqTopicOf(task.topic) ? { ...t, config: { 'max.message.bytes': String(maxBytes) } } : t,
       ),
     );
-    const producer = await using(new TaskProducer());
-    await producer.enqueue(task, { id: 'first', key: 'a', seq: 0 });
-    const value = await oversizeRecord(task);
-    const raw = rawKafka().producer();
-    await raw.connect();
-    onCleanup(() => raw.disconnect());
-    await raw.send({ topic: task.topic, messages: [{ key: 'a', value, partition: 0 }] });
-    await producer.enqueue(task, { id: 'after', key: 'a', seq: 2 });
+    const value = await oversizeBetweenTwoTasks(task);
 
     const done: string[] = [];
     await startWorker({ handlers: [handle(task, (n) => void done.push(n.id))] });

@@ -30,10 +30,6 @@ const done = new Promise<void>((r) => (finish = r));
 const types = new Map<number, avro.Type>();
 
 function decode(m: KafkaMessage): unknown {
-  if (started === 0) {
-    started = performance.now();
-    cpuAtStart = process.cpuUsage();
-  }
   const { schemaId, body } = unframe(m.value);
   const type = types.get(schemaId);
   return type ? type.fromBuffer(body) : loadThenDecode(schemaId, body);
@@ -45,6 +41,12 @@ async function loadThenDecode(schemaId: number, body: Buffer): Promise<unknown> 
   return type.fromBuffer(body);
 }
 
+// Timed from the assignment, before the first fetch, as the worker is (see workerDrain.ts).
+consumer.on(consumer.events.GROUP_JOIN, () => {
+  if (started !== 0) return;
+  started = performance.now();
+  cpuAtStart = process.cpuUsage();
+});
 await consumer.connect();
 await consumer.subscribe({ topic: topic as string, fromBeginning: true });
 await consumer.run(

@@ -3,24 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { AdaptiveFetchSize } from '../../pipeline/kafka/AdaptiveFetchSize.js';
 
 describe('AdaptiveFetchSize', () => {
-  it('starts at the maximum', () => {
-    expect(Number(new AdaptiveFetchSize(16, 1024))).toBe(1024);
+  it('starts at the minimum, so a first fetch behind a backlog decodes little beyond what can be kept', () => {
+    expect(Number(new AdaptiveFetchSize(16, 1024))).toBe(16);
+  });
+
+  it('grows to the maximum while whole fetches are kept, and stops there', () => {
+    const size = new AdaptiveFetchSize(16, 1024);
+    for (let i = 0; i < 50; i++) size.observe(50, 50, 0);
+    expect(Number(size)).toBe(1024);
   });
 
   it('shrinks to what a fetch could keep when it could not keep it all', () => {
-    const size = new AdaptiveFetchSize(16, 1024);
+    const size = grown(16, 1024);
     size.observe(100, 30, 300);
     expect(Number(size)).toBe(300);
   });
 
   it('never shrinks below its minimum', () => {
-    const size = new AdaptiveFetchSize(256, 1024);
+    const size = grown(256, 1024);
     size.observe(100, 1, 10);
     expect(Number(size)).toBe(256);
   });
 
-  it('grows back towards the maximum while whole fetches are kept, and stops there', () => {
-    const size = new AdaptiveFetchSize(16, 1024);
+  it('grows back towards the maximum after shrinking, and stops there', () => {
+    const size = grown(16, 1024);
     size.observe(100, 30, 300);
     size.observe(50, 50, 0);
     expect(Number(size)).toBeGreaterThan(300);
@@ -29,7 +35,7 @@ describe('AdaptiveFetchSize', () => {
   });
 
   it('ignores a fetch of which nothing was kept (it came while the partition was full)', () => {
-    const size = new AdaptiveFetchSize(16, 1024);
+    const size = grown(16, 1024);
     size.observe(100, 0, 0);
     expect(Number(size)).toBe(1024);
   });
@@ -45,7 +51,7 @@ describe('AdaptiveFetchSize', () => {
     const fetchV11 = require('kafkajs/src/protocol/requests/fetch/v11/request') as (args: object) => {
       encode(): Promise<{ buffer: Buffer }>;
     };
-    const size = new AdaptiveFetchSize(16, 70_000);
+    const size = grown(16, 70_000);
     const request = (): { encode(): Promise<{ buffer: Buffer }> } =>
       fetchV11({
         replicaId: -1,
@@ -63,3 +69,10 @@ describe('AdaptiveFetchSize', () => {
     expect(tail(second)).toBe(40_000);
   });
 });
+
+/** A fetch size that has grown to its maximum, as after a run of wholly kept fetches. */
+function grown(min: number, max: number): AdaptiveFetchSize {
+  const size = new AdaptiveFetchSize(min, max);
+  while (Number(size) < max) size.observe(1, 1, 0);
+  return size;
+}

@@ -23,6 +23,8 @@ export class Attempt implements TaskContext {
   /** The runner's bookkeeping: whether its result was taken, and when it went asynchronous. */
   ended = false;
   startedAt: number | undefined;
+  /** Its index in the partition's AttemptList while it runs asynchronously, else -1. */
+  slot = -1;
 
   constructor(
     readonly job: Job,

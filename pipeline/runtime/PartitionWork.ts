@@ -1,7 +1,7 @@
 import type { IncomingRecord } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
-import type { Attempt } from './Attempt.js';
+import { AttemptList } from './AttemptList.js';
 import { FetchBuffer } from './FetchBuffer.js';
 import { KeyedQueue } from './KeyedQueue.js';
 import { OffsetTracker } from './OffsetTracker.js';
@@ -56,7 +56,7 @@ export class PartitionWork {
   /** Fetched records not yet taken (no room when they came); the partition stays paused while any are here. */
   readonly buffer = new FetchBuffer();
   /** Asynchronous attempts running now: aborted when the partition is revoked, swept for timeouts. */
-  readonly attempts = new Set<Attempt>();
+  readonly attempts = new AttemptList();
   /** Jobs taken and not completed: waiting, running or between attempts. */
   held = 0;
   running = 0;

@@ -4,6 +4,7 @@ import { createLogger, TaskProducer } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
 import { childRun } from './childRun.js';
 import { measureLatency } from './latency.js';
+import { CATEGORIES, readMainThreadProfile, summarizeProfile, type ProfileSummary } from './profileSummary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -79,15 +80,17 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   await producer.close();
 
   const results: DrainResult[][] = CONTENDERS.map(() => []);
+  const profiles: ProfileSummary[] = [];
   for (let round = 1; round <= o.rounds; round++) {
     for (const [i, c] of CONTENDERS.entries()) {
       log(`round ${round}/${o.rounds}: ${c.label}…`);
-      // Only the sync worker is profiled: its profile shows the runtime's own cost per task.
-      const profile = o.profileDir && i === 1 && round === o.rounds;
-      const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
+      // The last round is profiled, every contender in a directory of its own.
+      const profileDir = o.profileDir && round === o.rounds ? path.join(o.profileDir, `${name}-${i}`) : undefined;
+      const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       results[i]?.push(
         await childRun<DrainResult>(path.join(here, c.script), c.args(task.topic, name, o.count), nodeArgs),
       );
+      if (profileDir) profiles[i] = summarizeProfile(readMainThreadProfile(profileDir));
     }
   }
   const medians = results.map(median);
@@ -112,6 +115,8 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     p99Ms: latency.p99Ms,
     maxRssMb: Math.max(sync.maxRssMb, async.maxRssMb),
     bareMaxRssMb: bare.maxRssMb,
+    // µs per task by category, per contender in CONTENDERS order, when profiled.
+    ...(profiles.length > 0 ? { profileUsPerTask: profiles.map((p) => perTask(p, o.count)) } : {}),
   };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -133,6 +138,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     ];
     process.stdout.write(`| ${cells.join(' | ')} |\n`);
   }
+  if (profiles.length > 0) writeProfileTable(profiles, order, o.count, o.profileDir as string);
   process.stdout.write(`\nenqueue (enqueueMany, batches of 10,000): ${result.enqueuePerSec} tasks/s\n`);
   process.stdout.write(
     `enqueue-to-start latency at ${o.rate}/s (single enqueue calls): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.samples} samples)\n`,
@@ -146,4 +152,25 @@ function median(runs: DrainResult[]): DrainResult {
 
 function round3(n: number): number {
   return Number(n.toFixed(3));
+}
+
+/**
+ * Where each contender's main thread went in the profiled round, in µs per task: the time of the whole process
+ * (start-up, the drain, shutdown) divided by the tasks it drained.
+ */
+function writeProfileTable(profiles: ProfileSummary[], order: number[], tasks: number, dir: string): void {
+  const short = ['bare eachBatch', 'worker sync', 'worker async', 'bare eachMessage'];
+  process.stdout.write(
+    `\nwhere the main thread's time went in the last round, µs per task (node --cpu-prof; profiles in ${dir}):\n\n`,
+  );
+  process.stdout.write(`| | ${order.map((i) => short[i]).join(' | ')} |\n|---|${order.map(() => '---:').join('|')}|\n`);
+  const perTaskOf = profiles.map((p) => perTask(p, tasks));
+  for (const category of CATEGORIES) {
+    const cells = order.map((i) => (perTaskOf[i]?.[category] ?? 0).toFixed(2));
+    process.stdout.write(`| ${category} | ${cells.join(' | ')} |\n`);
+  }
+}
+
+function perTask(summary: ProfileSummary, tasks: number): ProfileSummary {
+  return Object.fromEntries(CATEGORIES.map((c) => [c, round3((summary[c] * 1000) / tasks)])) as ProfileSummary;
 }

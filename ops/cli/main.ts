@@ -11,7 +11,14 @@ import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { UsageError } from './UsageError.js';
 
-/** Exit codes: 0 done, 1 the operation failed, 2 bad usage. */
+// A reader that stops early (`taskstream dlq list | head`) closes the pipe: stop quietly with the status of a
+// process ended by SIGPIPE, as Unix tools do, instead of a stack trace for an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+});
+
+/** Exit codes: 0 done, 1 the operation failed, 2 bad usage, 141 the reader of stdout went away. */
 const program = new Command('taskstream')
   .description('Background jobs on Apache Kafka: operate the pipeline and its local stack')
   .showHelpAfterError('(run with --help for usage)')

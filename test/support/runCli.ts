@@ -28,6 +28,8 @@ export interface RunCliOptions {
   readonly env?: Record<string, string>;
   readonly cwd?: string;
   readonly timeoutMs?: number;
+  /** Close the child's stdout at once, as a reader that stops early does (`| head`). */
+  readonly closeStdout?: boolean;
 }
 
 /**
@@ -56,6 +58,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  if (options.closeStdout) child.stdout.destroy();
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin.on('error', () => undefined); // the CLI may exit before reading stdin
   child.stdin.end(options.input ?? '');

@@ -73,4 +73,10 @@ describe('taskstream CLI failures', () => {
     expect(r.stdout).toContain('Usage: taskstream enqueue [options] <type> [json]');
     expect(r.stdout).toContain('--skip-bad');
   });
+
+  it('stops quietly with exit code 141 (as for SIGPIPE) when its reader goes away, as in `| head`', async () => {
+    const r = await runCli(['enqueue', '--help'], { closeStdout: true });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(141);
+  });
 });

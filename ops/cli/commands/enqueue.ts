@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { RegistryClient } from '../../../pipeline/codec/RegistryClient.js';
@@ -8,6 +7,7 @@ import { TaskProducer, type EnqueueOptions } from '../../../pipeline/producer/Ta
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { findTask } from '../config/loadConfig.js';
 import { UsageError } from '../UsageError.js';
+import { ndjsonLines } from '../shared/ndjsonLines.js';
 import { note, printJson, say } from '../shared/output.js';
 import { cliLogger, configOf, OperationFailed, probeKafka, translateErrors } from '../shared/services.js';
 
@@ -46,7 +46,8 @@ export function registerEnqueueCommand(program: Command): void {
       `
 A file with bad lines (not JSON, or not matching the schema) is refused as a whole: every bad line is
 listed with its line number and nothing is sent. With --skip-bad the good lines are sent, every bad line
-is still listed, and the exit code is 1 so a script notices.
+is still listed, and the exit code is 1 so a script notices. A file is read twice, checked and then sent,
+and never held in memory whatever its size; from stdin the good payloads are held until they are sent.
 
 Examples:
   taskstream enqueue send-email '{"to":"ada@example.com","subject":"hi"}'
@@ -83,57 +84,61 @@ async function enqueueOne(task: TaskDefinition, json: string | undefined, opts: 
   }
   // Checked before connecting: a bad payload is refused (naming the field) even when Kafka is down.
   validator(task)(payload);
-  const [sent] = await send(task, [payload], options(opts), undefined);
-  if (!sent) return;
+  let sent: Sent | undefined;
+  await send(task, [payload], 1, options(opts), (s) => (sent = s));
+  if (sent === undefined) return;
   if (opts.json) return printJson({ type: task.name, ...sent });
   say(
     `enqueued ${task.name} task ${sent.taskId}: topic ${sent.topic}, partition ${sent.partition}, offset ${sent.offset}`,
   );
 }
 
+/**
+ * Checks every line, then sends the good ones. A file is read twice (checked, then sent) so that it is never
+ * held in memory; stdin cannot be read twice, so its good payloads are kept from the check to the send.
+ */
 async function enqueueFile(task: TaskDefinition, file: string, opts: EnqueueCliOptions): Promise<void> {
-  const text = file === '-' ? await readStdin() : readFile(file);
   const validate = validator(task);
-  const good: unknown[] = [];
+  const kept: unknown[] | undefined = file === '-' ? [] : undefined;
   const bad: BadLine[] = [];
   let lines = 0;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
+  for await (const { line, text } of ndjsonLines(file)) {
     lines++;
     try {
-      const payload: unknown = JSON.parse(line);
+      const payload: unknown = JSON.parse(text);
       validate(payload);
-      good.push(payload);
+      kept?.push(payload);
     } catch (err) {
-      bad.push({ line: i + 1, reason: reasonOf(err) });
+      bad.push({ line, reason: reasonOf(err) });
     }
-  });
+  }
   for (const b of bad) note(`line ${b.line}: ${b.reason}`);
   const source = file === '-' ? 'stdin' : file;
+  const good = lines - bad.length;
   if (bad.length > 0 && !opts.skipBad) {
     if (opts.json) printJson({ type: task.name, topic: task.topic, lines, sent: 0, bad });
     throw new OperationFailed(
       `refused ${source}: ${bad.length} of ${lines} lines are bad (listed above); nothing was sent ` +
-        `(fix them, or pass --skip-bad to send the ${good.length} good ones)`,
+        `(fix them, or pass --skip-bad to send the ${good} good ones)`,
       'PAYLOAD_INVALID',
     );
   }
   const bar =
-    process.stderr.isTTY && good.length > 0
+    process.stderr.isTTY && good > 0
       ? new SingleBar({ stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.shades_classic)
       : undefined;
-  bar?.start(good.length, 0);
+  bar?.start(good, 0);
   let sent;
   try {
-    sent = await send(task, good, options(opts), () => bar?.increment());
+    const payloads = kept ?? goodPayloads(file, new Set(bad.map((b) => b.line)));
+    sent = await send(task, payloads, good, options(opts), () => bar?.increment());
   } finally {
     bar?.stop();
   }
   if (opts.json) {
-    printJson({ type: task.name, topic: task.topic, lines, sent: sent.length, bad });
+    printJson({ type: task.name, topic: task.topic, lines, sent, bad });
   } else {
-    say(`enqueued ${sent.length} ${task.name} task${sent.length === 1 ? '' : 's'} to ${task.topic} from ${source}`);
+    say(`enqueued ${sent} ${task.name} task${sent === 1 ? '' : 's'} to ${task.topic} from ${source}`);
   }
   if (bad.length > 0) {
     throw new OperationFailed(
@@ -143,31 +148,57 @@ async function enqueueFile(task: TaskDefinition, file: string, opts: EnqueueCliO
   }
 }
 
-/** Sends with a window of tasks in flight; on a failure, says how many went out before it. */
+/** The file's payloads again, on the second reading, without the lines the check found bad. */
+async function* goodPayloads(file: string, badLines: ReadonlySet<number>): AsyncGenerator<unknown> {
+  for await (const { line, text } of ndjsonLines(file)) if (!badLines.has(line)) yield JSON.parse(text) as unknown;
+}
+
+type Sent = Awaited<ReturnType<TaskProducer['enqueue']>>;
+
+/**
+ * Sends `total` payloads with up to WINDOW in flight, and returns how many were sent; on a failure, says how
+ * many went out before it.
+ */
 async function send(
   task: TaskDefinition,
-  payloads: readonly unknown[],
+  payloads: Iterable<unknown> | AsyncIterable<unknown>,
+  total: number,
   enqueueOptions: EnqueueOptions,
-  onSent: (() => void) | undefined,
-): Promise<{ taskId: string; topic: string; partition: number; offset: string }[]> {
-  if (payloads.length === 0) return [];
+  onSent: (sent: Sent) => void,
+): Promise<number> {
+  if (total === 0) return 0;
   await probeKafka();
   const producer = new TaskProducer({ logger: cliLogger() });
-  const done: { taskId: string; topic: string; partition: number; offset: string }[] = [];
+  let count = 0;
   try {
     await translateErrors(async () => {
-      for (let i = 0; i < payloads.length; i += WINDOW) {
-        await Promise.all(
-          payloads.slice(i, i + WINDOW).map(async (p) => {
-            done.push(await producer.enqueue(task, p as never, enqueueOptions));
-            onSent?.();
-          }),
+      let failure: unknown;
+      let window: Promise<void>[] = [];
+      const settle = async (): Promise<void> => {
+        await Promise.all(window);
+        window = [];
+        if (failure !== undefined) throw failure;
+      };
+      for await (const payload of payloads) {
+        // Each send's failure is caught at once (not left unhandled while the file is read) and thrown here.
+        window.push(
+          producer.enqueue(task, payload as never, enqueueOptions).then(
+            (sent) => {
+              count++;
+              onSent(sent);
+            },
+            (err: unknown) => {
+              failure ??= err;
+            },
+          ),
         );
+        if (window.length >= WINDOW) await settle();
       }
+      await settle();
     }).catch((err: unknown) => {
-      if (payloads.length === 1 || !(err instanceof Error)) throw err;
+      if (total === 1 || !(err instanceof Error)) throw err;
       throw new OperationFailed(
-        `sending stopped after ${done.length} of ${payloads.length} tasks: ${err.message}`,
+        `sending stopped after ${count} of ${total} tasks: ${err.message}`,
         'SERVICE_UNAVAILABLE',
         err,
       );
@@ -175,7 +206,7 @@ async function send(
   } finally {
     await producer.close().catch(() => undefined);
   }
-  return done;
+  return count;
 }
 
 function options(opts: EnqueueCliOptions): EnqueueOptions {
@@ -197,14 +228,6 @@ function reasonOf(err: unknown): string {
   }
   if (err instanceof SyntaxError) return `not JSON: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-function readFile(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new OperationFailed(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
 }
 
 async function readStdin(): Promise<string> {

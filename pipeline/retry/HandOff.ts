@@ -15,6 +15,8 @@ export interface FailedTask {
   readonly record: IncomingRecord;
   readonly taskId: string;
   readonly attempt: number;
+  /** Times it was held back without running before this failure (see HEADER.postponed). */
+  readonly postponed?: number;
   readonly error: Error;
   readonly workerId: string;
 }
@@ -49,7 +51,8 @@ function errorHeaders(f: FailedTask, now: number): Record<string, string> {
 
 /**
  * The copy for the next attempt: attempt + 1, due at now + delay. With `consumesAttempt: false` (a task
- * rescheduled because its lock was busy, its handler never ran) the copy keeps the current attempt number.
+ * rescheduled because its lock was busy, its handler never ran) the copy keeps the current attempt number and
+ * counts one more postponement, so its next wait for the lock is longer.
  */
 export function retryCopy(
   f: FailedTask,
@@ -65,6 +68,7 @@ export function retryCopy(
     headers: {
       ...errorHeaders(f, now),
       [HEADER.attempt]: String(consumesAttempt ? f.attempt + 1 : f.attempt),
+      ...(consumesAttempt ? {} : { [HEADER.postponed]: String((f.postponed ?? 0) + 1) }),
       [HANDOFF_HEADER.notBefore]: String(now + delayMs),
     },
   };

@@ -59,7 +59,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 }
 
 /**
- * The retry decision as a table (tested as such):
+ * The retry decision as a table (tested as such). A busy lock's backoff grows with the attempt plus the times
+ * the task was already postponed, so a task waiting out a long-held lock asks less and less often:
  * | failure                                   | action                                                 |
  * | lock busy, lock.onBusy 'reschedule'       | hand off to a retry tier, attempt not counted          |
  * | registry unreachable, lock busy ('wait'), | retry in place, attempt not counted, never dead-letter |
@@ -75,13 +76,17 @@ export function decideFailure(
   policy: RetryPolicy,
   random: () => number = Math.random,
   onBusy: LockOnBusy = 'wait',
+  postponed = 0,
 ): FailureAction {
   const code = (err as { code?: unknown } | null)?.code;
-  // Only a busy lock: while Redis cannot grant locks at all, a hand-off would just move the wait elsewhere.
-  if (code === 'LOCK_BUSY' && onBusy === 'reschedule') {
-    return { kind: 'reschedule', delayMs: backoffMs(policy, Math.min(attempt, 6), random) };
+  if (code === 'LOCK_BUSY') {
+    const delayMs = backoffMs(policy, Math.min(attempt + postponed, 6), random);
+    // Only a busy lock: while Redis cannot grant locks at all, a hand-off would just move the wait elsewhere.
+    return onBusy === 'reschedule'
+      ? { kind: 'reschedule', delayMs }
+      : { kind: 'retry', delayMs, consumesAttempt: false };
   }
-  if (err instanceof RegistryUnavailableError || code === 'LOCK_BUSY' || code === 'LOCK_UNAVAILABLE') {
+  if (err instanceof RegistryUnavailableError || code === 'LOCK_UNAVAILABLE') {
     return { kind: 'retry', delayMs: backoffMs(policy, Math.min(attempt, 6), random), consumesAttempt: false };
   }
   if (err instanceof DecodeError || !isRetriable(err)) return { kind: 'dead-letter' };

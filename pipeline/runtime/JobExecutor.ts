@@ -156,7 +156,14 @@ export class JobExecutor {
   }
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
-    const action = decideFailure(error, job.attempt, this.task.retry, Math.random, this.task.lock?.onBusy);
+    const action = decideFailure(
+      error,
+      job.attempt,
+      this.task.retry,
+      Math.random,
+      this.task.lock?.onBusy,
+      job.postponed,
+    );
     const failed = this.failedTask(job, error);
     if (action.kind === 'dead-letter')
       return this.handOff(job, deadLetterCopy(failed), { kind: 'dead-lettered', error });
@@ -176,7 +183,8 @@ export class JobExecutor {
   }
 
   private failedTask(job: Job, error: Error): FailedTask {
-    return { record: job.record, taskId: job.taskId, attempt: job.attempt, error, workerId: this.workerId };
+    const { record, taskId, attempt, postponed } = job;
+    return { record, taskId, attempt, postponed, error, workerId: this.workerId };
   }
 
   private async handOff(job: Job, copy: OutgoingRecord, result: JobResult): Promise<JobResult> {

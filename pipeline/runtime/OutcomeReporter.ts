@@ -28,10 +28,11 @@ export class OutcomeReporter {
       this.log.error({ taskId: job.taskId, attempt: job.attempt, err: result.error }, 'task dead-lettered');
       this.events.emit('task:dead-lettered', { ...taskEvent(this.task, job), error: result.error });
     } else if (result.kind === 'retry-handed-off') {
-      this.log.warn(
-        { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic },
-        'task failed; retry handed off',
-      );
+      const fields = { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic };
+      // A busy lock with onBusy 'reschedule' is the task waiting its turn, not failing.
+      if ((result.error as { code?: unknown }).code === 'LOCK_BUSY')
+        this.log.info(fields, 'lock busy; task rescheduled');
+      else this.log.warn(fields, 'task failed; retry handed off');
       this.events.emit('task:retrying', { ...taskEvent(this.task, job), error: result.error, delayMs: result.delayMs });
     }
   }

@@ -15,6 +15,7 @@ export class Job {
   private keyText: string | null | undefined;
   private id: string | undefined;
   private attemptNo: number | undefined;
+  private postponedNo: number | undefined;
 
   constructor(
     readonly record: IncomingRecord,
@@ -34,6 +35,16 @@ export class Job {
 
   set attempt(n: number) {
     this.attemptNo = n;
+  }
+
+  /** Times it was held back without running (a busy lock, say); a rescheduled copy carries it in `ts-postponed`. */
+  get postponed(): number {
+    this.postponedNo ??= Number(this.record.headers[HEADER.postponed] ?? 0) || 0;
+    return this.postponedNo;
+  }
+
+  set postponed(n: number) {
+    this.postponedNo = n;
   }
 
   get key(): string | null {

@@ -250,6 +250,7 @@ export class TaskTypeRunner implements GroupListener {
       this.timers.delete(timer);
       if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
       if (result.consumesAttempt) job.attempt++;
+      else job.postponed++;
       // The key stayed running through the wait, so nothing after it in its key has overtaken it.
       this.run(job);
       this.pump();

@@ -6,6 +6,8 @@
 export const HEADER = {
   id: 'ts-id',
   attempt: 'ts-attempt',
+  /** Times the task was held back without running (its lock busy); its backoff for a busy lock grows with it. */
+  postponed: 'ts-postponed',
   traceparent: 'traceparent',
 } as const;
 

@@ -24,6 +24,16 @@ describe('retryCopy', () => {
     expect(retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false).headers?.[HEADER.attempt]).toBe('2');
   });
 
+  it("counts one more postponement when the failure used no attempt, starting from the record's count", () => {
+    expect(retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false).headers?.[HEADER.postponed]).toBe('1');
+    const again = { ...failed, postponed: 4 };
+    expect(retryCopy(again, 'tasks.report.retry.1s', 1000, now, false).headers?.[HEADER.postponed]).toBe('5');
+  });
+
+  it('leaves the postponement count alone when an attempt was used', () => {
+    expect(retryCopy(failed, 'tasks.report.retry.1s', 1000, now).headers?.[HEADER.postponed]).toBeUndefined();
+  });
+
   it('is due after the delay either way', () => {
     const copy = retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false);
     expect(copy.headers?.[HANDOFF_HEADER.notBefore]).toBe(String(now + 1000));

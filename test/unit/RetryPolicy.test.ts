@@ -37,6 +37,13 @@ describe('decideFailure: the table in its doc comment', () => {
       expect(action).toEqual({ kind: 'reschedule', delayMs: 100 });
     });
 
+    it('backs off longer each time the task was already postponed, up to the cap of attempt 6', () => {
+      const delays = [0, 1, 2, 3, 9].map((postponed) =>
+        decideFailure(new LockBusyError('report:1'), 1, policy, top, 'reschedule', postponed),
+      );
+      expect(delays.map((a) => (a.kind === 'reschedule' ? a.delayMs : -1))).toEqual([100, 200, 400, 800, 3200]);
+    });
+
     it('never dead-letters, even with every attempt used', () => {
       const action = decideFailure(new LockBusyError('report:1'), 50, policy, top, 'reschedule');
       expect(action).toMatchObject({ kind: 'reschedule' });

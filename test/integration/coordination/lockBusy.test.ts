@@ -1,4 +1,4 @@
-// Guarantee: with lock.onBusy 'reschedule', a task whose lock is busy moves to a retry tier without using an attempt, so later tasks of its key run meanwhile, and it completes on attempt 1 once the lock is free.
+// Guarantee: with lock.onBusy 'reschedule', a task whose lock is busy moves to a retry tier without using an attempt, so later tasks of its key run meanwhile; each reschedule counts a postponement, so its waits grow; and it completes on attempt 1 once the lock is free.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
@@ -43,8 +43,10 @@ describe("lock.onBusy 'reschedule'", () => {
     expect(completed).toEqual([{ id: 'second', attempt: 1 }]);
     expect(rescheduled.length).toBeGreaterThan(0);
     expect(rescheduled.every((r) => r.attempt === 1 && r.code === 'LOCK_BUSY')).toBe(true);
-    const [copy] = await retryTier.until(1);
-    expect(copy?.headers[HEADER.attempt]).toBe('1');
+    // Each copy counts one more postponement, and the next wait for the lock grows with that count.
+    const copies = await retryTier.until(3);
+    expect(copies.slice(0, 3).map((c) => c.headers[HEADER.attempt])).toEqual(['1', '1', '1']);
+    expect(copies.slice(0, 3).map((c) => c.headers[HEADER.postponed])).toEqual(['1', '2', '3']);
 
     await redis.del(busyLock);
     await waitFor('the rescheduled task to complete', () => completed.some((c) => c.id === 'first'));

@@ -17,6 +17,7 @@ const failed = {
   'ts-id': 'task-1',
   traceparent: '00-abc-def-01',
   'ts-attempt': '3',
+  'ts-postponed': '2',
   [DLQ_HEADER.errorClass]: 'UnrecoverableError',
   [DLQ_HEADER.errorMessage]: 'Mailbox full',
   [DLQ_HEADER.attempts]: '3',

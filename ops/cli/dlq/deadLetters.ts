@@ -79,12 +79,12 @@ export function matches(row: DeadLetterRow, filter: DeadLetterFilter): boolean {
   return true;
 }
 
-const FAILURE_HEADERS = new Set<string>([...Object.values(DLQ_HEADER), HEADER.attempt]);
+const FAILURE_HEADERS = new Set<string>([...Object.values(DLQ_HEADER), HEADER.attempt, HEADER.postponed]);
 
 /**
  * The copy of a dead letter that goes back to the task's topic: the same key and value bytes, the task's own
  * headers (its id among them, so the task id stays stable), none of the failure headers (so the attempt count
- * starts again at 1) and `ts-replayed-from`.
+ * starts again at 1, and a busy lock's backoff from its start) and `ts-replayed-from`.
  */
 export function replayCopy(record: IncomingRecord, topic: string): OutgoingRecord {
   const headers: Record<string, string> = {};

@@ -2,6 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handle, TaskProducer, type TaskDefinition } from '../../../pipeline/index.js';
 import { currentEpoch } from '../../../pipeline/dedupe/DedupeEpoch.js';
+import { createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
+import { OffsetAdmin } from '../../../pipeline/kafka/OffsetAdmin.js';
+import { createLogger } from '../../../pipeline/logging/logger.js';
 import { createRedis } from '../../../pipeline/redis/redisConnection.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { committedOffsets, endOffsets } from '../../support/groups.js';
@@ -161,6 +164,26 @@ describe('offsets reset', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`taskstream-worker-${worker.id}`);
     expect(r.stderr).toContain('SIGTERM');
+    expect(await committedOffsets(group, task.topic)).toEqual(committed);
+  });
+
+  it('is refused by the broker too when a worker joins after the check (the commit carries no member)', async () => {
+    const task = noteTask({ partitions: 1 });
+    const producer = await using(new TaskProducer());
+    await producer.enqueueMany(task, notes('t', 3));
+    const groupPrefix = uniqueName('g');
+    const group = `${groupPrefix}.${task.name}`;
+    await startWorker({ groupPrefix, commitIntervalMs: 100, handlers: [handle(task, () => undefined)] });
+    await caughtUp(group, task.topic);
+    const committed = await committedOffsets(group, task.topic);
+    const admin = new OffsetAdmin(createKafka({ logger: createLogger(), retries: 0 }), services().kafkaBrokers);
+    try {
+      await expect(admin.setOffsets(group, task.topic, new Map([[0, 0n]]))).rejects.toThrow(
+        `setting the offsets of group "${group}" failed: The coordinator is not aware of this member`,
+      );
+    } finally {
+      await admin.close();
+    }
     expect(await committedOffsets(group, task.topic)).toEqual(committed);
   });
 

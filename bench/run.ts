@@ -2,11 +2,13 @@
  * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
  *   npm run bench -- runtime [--count 200000] [--rounds 3] [--json] [--profile]
  *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
+ *   npm run bench -- core [--count 400000] [--rounds 5] [--json]   (the runtime alone; needs no services)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ensureStack } from '../ops/demo/ensureStack.js';
+import { coreBench } from './core/coreBench.js';
 import { producerBench } from './producer/producerBench.js';
 import { runtimeBench } from './runtime/runtimeBench.js';
 
@@ -41,6 +43,15 @@ program
       });
     },
   );
+program
+  .command('core')
+  .description('the worker runtime alone, fed by an in-process stand-in for Kafka: its own cost per task')
+  .option('--count <n>', 'tasks per drain', '400000')
+  .option('--rounds <n>', 'drains per contender; the median is reported', '5')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; rounds: string; json?: boolean }) => {
+    await coreBench({ count: Number(opts.count), rounds: Number(opts.rounds), json: Boolean(opts.json) });
+  });
 program
   .command('producer')
   .description('enqueue throughput: enqueueMany, concurrent single enqueues and a bare kafkajs producer')

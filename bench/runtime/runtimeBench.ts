@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, TaskProducer } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
+import { medianRun } from '../medianRun.js';
 import { childRun } from './childRun.js';
 import { measureLatency } from './latency.js';
 import { CATEGORIES, readMainThreadProfile, summarizeProfile, type ProfileSummary } from './profileSummary.js';
@@ -93,7 +94,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
       if (profileDir) profiles[i] = summarizeProfile(readMainThreadProfile(profileDir));
     }
   }
-  const medians = results.map(median);
+  const medians = results.map((runs) => medianRun(runs));
   log(`latency at ${o.rate}/s for ${o.seconds} s…`);
   const latency = await measureLatency(`${name}-lat`, o.rate, o.seconds);
 
@@ -143,11 +144,6 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   process.stdout.write(
     `enqueue-to-start latency at ${o.rate}/s (single enqueue calls): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.samples} samples)\n`,
   );
-}
-
-function median(runs: DrainResult[]): DrainResult {
-  const sorted = [...runs].sort((a, b) => a.perSec - b.perSec);
-  return sorted[Math.floor(sorted.length / 2)] as DrainResult;
 }
 
 function round3(n: number): number {

@@ -1,4 +1,4 @@
-import { rawKafka } from './readTopic.js';
+import { rawKafka, topicOffsets } from './readTopic.js';
 import { onCleanup } from './resources.js';
 
 /** The group's committed offset per partition (-1 when none), read with a plain admin client. */
@@ -10,10 +10,7 @@ export async function committedOffsets(groupId: string, topic: string): Promise<
   return new Map((entry?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
 }
 
+/** Per partition, the offset the next record will get (see topicOffsets). */
 export async function endOffsets(topic: string): Promise<Map<number, bigint>> {
-  const admin = rawKafka().admin();
-  await admin.connect();
-  onCleanup(() => admin.disconnect());
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
+  return new Map((await topicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
 }

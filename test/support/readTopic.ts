@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type EachMessagePayload } from 'kafkajs';
+import { GroupAdmin, type PartitionOffsets } from '../../pipeline/kafka/GroupAdmin.js';
 import { brokers } from './services.js';
 import { onCleanup, uniqueName } from './resources.js';
 import { waitFor } from './waitFor.js';
@@ -17,6 +18,19 @@ export interface SeenRecord {
 
 export function rawKafka(brokerList: string[] = brokers()): Kafka {
   return new Kafka({ clientId: 'test-observer', brokers: brokerList, logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Each partition's first and next offsets. Read through GroupAdmin, which waits while a topic created a moment
+ * ago has no leader serving it yet (a fresh broker answers NOT_LEADER_FOR_PARTITION at first).
+ */
+export async function topicOffsets(topic: string, brokerList: string[] = brokers()): Promise<PartitionOffsets[]> {
+  const admin = new GroupAdmin(rawKafka(brokerList), brokerList.join(','));
+  try {
+    return await admin.fetchTopicOffsets(topic);
+  } finally {
+    await admin.close();
+  }
 }
 
 export interface TopicReader {
@@ -60,10 +74,7 @@ export async function readTopic(topic: string, count: number, brokerList?: strin
 
 /** Everything on the topic now (up to its current end offsets), however many records that is. */
 export async function readAll(topic: string, brokerList?: string[]): Promise<SeenRecord[]> {
-  const admin = rawKafka(brokerList).admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  const ends = await topicOffsets(topic, brokerList);
   const total = ends.reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
   return total === 0 ? [] : readTopic(topic, total, brokerList);
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import { ownsProcesses, threeNodeStack } from '../../support/localStack.js';
-import { rawKafka, startReading } from '../../support/readTopic.js';
+import { rawKafka, startReading, topicOffsets } from '../../support/readTopic.js';
 import { onCleanup, uniqueName } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 
@@ -29,9 +29,6 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
       const brokerList = stack.bootstrap.split(',');
       const kafka = rawKafka(brokerList);
       const topic = uniqueName('rf3');
-      const admin = kafka.admin();
-      await admin.connect();
-      onCleanup(() => admin.disconnect());
       const topics = new TopicAdmin(kafka, stack.bootstrap);
       onCleanup(() => topics.close());
       await topics.ensureTopics([
@@ -58,7 +55,7 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
 
       // A consumer that joins after the fault reads every acknowledged record.
       const reader = await startReading(topic, brokerList);
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await topicOffsets(topic, brokerList);
       const stored = ends.reduce((n, p) => n + Number(p.high), 0);
       await waitFor('a consumer to read everything the cluster holds', () => reader.records.length >= stored, {
         timeoutMs: 120_000,

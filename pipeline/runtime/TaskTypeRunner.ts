@@ -210,10 +210,10 @@ export class TaskTypeRunner implements GroupListener {
   private end(job: Job, attempt: Attempt, result: JobResult): void {
     if (attempt.ended) return;
     attempt.ended = true;
-    this.settle(job, attempt, result, attempt.startedAt);
+    this.settle(job, attempt, result);
   }
 
-  private settle(job: Job, attempt: Attempt, result: JobResult, startedAt: number | undefined): void {
+  private settle(job: Job, attempt: Attempt, result: JobResult): void {
     this.running--;
     const part = job.part;
     part.running--;
@@ -228,7 +228,7 @@ export class TaskTypeRunner implements GroupListener {
         // Completed, or safely handed off to a retry tier or the dead-letter topic: done for this offset.
         part.tracker.complete(job.ticket);
         if (job.keyHeld) part.queue.release(job.key);
-        this.reporter.settled(job, result, startedAt);
+        this.reporter.settled(job, result, attempt.startedAt);
       }
       this.drop(part, 1);
     }

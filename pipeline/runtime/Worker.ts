@@ -28,7 +28,7 @@ export interface WorkerStats {
   readonly held: number;
   readonly peakHeld: number;
   readonly running: number;
-  /** Fetched records waiting for room (not tasks yet): at most about one fetch per paused partition. */
+  /** Fetched records waiting for room (not tasks yet): at most maxHeldPerPartition per partition. */
   readonly buffered: number;
   readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { medianRun } from '../medianRun.js';
+import { interleavedRounds, medianRun } from '../rounds.js';
 import { childRun } from '../runtime/childRun.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,13 +31,9 @@ const CONTENDERS = [
  * with far less noise than in the end-to-end bench, where the Kafka client takes most of the time.
  */
 export async function coreBench(o: CoreBenchOptions): Promise<void> {
-  const results: CoreResult[][] = CONTENDERS.map(() => []);
-  for (let round = 1; round <= o.rounds; round++) {
-    for (const [i, c] of CONTENDERS.entries()) {
-      process.stderr.write(`round ${round}/${o.rounds}: ${c.label}…\n`);
-      results[i]?.push(await childRun<CoreResult>(path.join(here, 'coreDrain.ts'), [String(o.count), ...c.args]));
-    }
-  }
+  const results = await interleavedRounds(CONTENDERS, o.rounds, (c) =>
+    childRun<CoreResult>(path.join(here, 'coreDrain.ts'), [String(o.count), ...c.args]),
+  );
   const medians = results.map((runs) => medianRun(runs));
   if (o.json) {
     const rows = CONTENDERS.map((c, i) => ({ contender: c.args.join('-'), ...medians[i] }));

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, TaskProducer } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
-import { medianRun } from '../medianRun.js';
+import { interleavedRounds, medianRun } from '../rounds.js';
 import { childRun } from './childRun.js';
 import { measureLatency } from './latency.js';
 import { CATEGORIES, readMainThreadProfile, summarizeProfile, type ProfileSummary } from './profileSummary.js';
@@ -80,20 +80,15 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   const enqueuePerSec = (o.count / (performance.now() - t0)) * 1000;
   await producer.close();
 
-  const results: DrainResult[][] = CONTENDERS.map(() => []);
   const profiles: ProfileSummary[] = [];
-  for (let round = 1; round <= o.rounds; round++) {
-    for (const [i, c] of CONTENDERS.entries()) {
-      log(`round ${round}/${o.rounds}: ${c.label}…`);
-      // The last round is profiled, every contender in a directory of its own.
-      const profileDir = o.profileDir && round === o.rounds ? path.join(o.profileDir, `${name}-${i}`) : undefined;
-      const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-      results[i]?.push(
-        await childRun<DrainResult>(path.join(here, c.script), c.args(task.topic, name, o.count), nodeArgs),
-      );
-      if (profileDir) profiles[i] = summarizeProfile(readMainThreadProfile(profileDir));
-    }
-  }
+  const results = await interleavedRounds(CONTENDERS, o.rounds, async (c, i, lastRound) => {
+    // The last round is profiled, every contender in a directory of its own.
+    const profileDir = o.profileDir && lastRound ? path.join(o.profileDir, `${name}-${i}`) : undefined;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const run = await childRun<DrainResult>(path.join(here, c.script), c.args(task.topic, name, o.count), nodeArgs);
+    if (profileDir) profiles[i] = summarizeProfile(readMainThreadProfile(profileDir));
+    return run;
+  });
   const medians = results.map((runs) => medianRun(runs));
   log(`latency at ${o.rate}/s for ${o.seconds} s…`);
   const latency = await measureLatency(`${name}-lat`, o.rate, o.seconds);

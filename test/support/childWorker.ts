@@ -57,12 +57,16 @@ export function recordFile(): { path: string; read(): HandlerRecord[] } {
   onCleanup(() => fs.rmSync(file, { force: true }));
   return {
     path: file,
-    read: () =>
-      fs
-        .readFileSync(file, 'utf8')
+    read: () => {
+      const text = fs.readFileSync(file, 'utf8');
+      // A child may be appending a line while this reads, and the read can see part of it: only lines that
+      // end with their newline are whole (CI once parsed `{"event":"done","pid":12` and failed).
+      return text
+        .slice(0, text.lastIndexOf('\n') + 1)
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as HandlerRecord),
+        .map((l) => JSON.parse(l) as HandlerRecord);
+    },
   };
 }
 

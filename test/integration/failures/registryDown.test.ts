@@ -56,5 +56,6 @@ describe.runIf(ownsRegistry())("registry stops mid-stream (needs a registry star
     expect(doneAt.get('v2-a')).toBeGreaterThan(restartedAt);
     expect((await endOffsets(dlqTopicOf(old.topic))).get(0)).toBe(0n);
     expect(worker.stats().held).toBe(0);
-  });
+    // Longer than the stack's own waits plus the 90 s above, so a slow restart fails naming what was not ready.
+  }, 300_000);
 });

@@ -25,5 +25,7 @@ describe.runIf(ownsRegistry())("registry restart (needs a registry started by th
     expect(record?.value?.readUInt32BE(1)).toBe(idBefore);
     expect({ ...((await codec.decode(record?.value ?? null)) as object) }).toEqual({ id: 'before', key: 'k', seq: 1 });
     expect(await codec.prepare()).toBe(idBefore);
-  });
+    // Longer than the stack's own waits (15 s to stop, 120 s to get ready), so a slow restart fails with the
+    // stack's error naming what was not ready, not with a bare test timeout.
+  }, 200_000);
 });

@@ -1,9 +1,9 @@
 /**
- * The worker process for the task types taskstream ships: `npx taskstream worker` or `node consumers/main.js`
- * via tsx. Addresses come from KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL.
+ * The worker for the task types taskstream ships; `npx taskstream worker` runs it. Addresses come from
+ * KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL.
  */
 import path from 'node:path';
-import { rootLogger, shutdownOnSignals, Worker } from '../pipeline/index.js';
+import { Worker } from '../pipeline/index.js';
 import { JsonLinesTransport } from './email/MailTransport.js';
 import { sendEmailHandler } from './email/sendEmailHandler.js';
 import { generateReportHandler } from './report/generateReportHandler.js';
@@ -15,10 +15,4 @@ export function shippedWorker(options: { reportsDir?: string } = {}): Worker {
       generateReportHandler(options.reportsDir ?? path.resolve(process.env.TASKSTREAM_REPORTS_DIR ?? 'reports')),
     ],
   });
-}
-
-export async function runShippedWorker(): Promise<void> {
-  const worker = shippedWorker();
-  shutdownOnSignals(worker, rootLogger());
-  await worker.start();
 }

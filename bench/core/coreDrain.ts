@@ -9,6 +9,7 @@
 import type { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
 import { frame } from '../../pipeline/codec/ConfluentFrame.js';
 import { TaskCodec } from '../../pipeline/codec/TaskCodec.js';
+import { TaskCounters } from '../../pipeline/metrics/TaskCounters.js';
 import { createLogger, handle } from '../../pipeline/index.js';
 import type { GroupConsumer } from '../../pipeline/kafka/GroupConsumer.js';
 import type { HandOffSender } from '../../pipeline/retry/HandOffSender.js';
@@ -69,6 +70,7 @@ const runner = new TaskTypeRunner(
   { maxHeldPerPartition: options.maxHeldPerPartition, commitIntervalMs: options.commitIntervalMs },
   silentEvents,
   logger,
+  new TaskCounters(),
 );
 await runner.start();
 const started = performance.now();

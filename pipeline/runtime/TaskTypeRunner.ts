@@ -1,6 +1,7 @@
 import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupConsumer.js';
 import type { IncomingRecord } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
+import type { TaskCounters } from '../metrics/TaskCounters.js';
 import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import { Attempt } from './Attempt.js';
@@ -55,11 +56,13 @@ export class TaskTypeRunner implements GroupListener {
     private readonly limits: RunnerLimits,
     private readonly events: WorkerEventEmitter,
     private readonly log: Logger,
+    /** The task type's outcome counts, shared with its other runner (main topic or retry tiers). */
+    counters: TaskCounters,
   ) {
     this.topics = new Set(topics);
     this.readsTaskTopic = this.topics.has(task.topic);
     this.committer = new PartitionCommitter(consumer, log);
-    this.reporter = new OutcomeReporter(task, events, log);
+    this.reporter = new OutcomeReporter(task, events, log, counters);
     this.intake = new PartitionIntake(
       consumer,
       budget,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { RegistryClient } from '../codec/RegistryClient.js';
 import { ConfigError } from '../errors.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
@@ -13,6 +14,8 @@ import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
 import { DedupeStore } from '../dedupe/DedupeStore.js';
 import { TaskLocks } from '../locks/TaskLocks.js';
 import { createRedis } from '../redis/redisConnection.js';
+import { TaskCounters } from '../metrics/TaskCounters.js';
+import { registerWorkerMetrics, type MetricsSource } from '../metrics/WorkerMetrics.js';
 import { HandOffSender } from '../retry/HandOffSender.js';
 import { retryTopics, taskTopics } from '../task/taskTopics.js';
 import { JobExecutor } from './JobExecutor.js';
@@ -37,7 +40,7 @@ export interface WorkerStats {
  * A worker process: one consumer group per task type it serves, one memory bound and one concurrency
  * limit across them. `start()` joins the groups; `close()` drains and leaves (idempotent).
  */
-export class Worker extends WorkerEventEmitter {
+export class Worker extends WorkerEventEmitter implements MetricsSource {
   readonly id = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   private readonly options: ResolvedWorkerOptions;
   private readonly log: Logger;
@@ -52,6 +55,10 @@ export class Worker extends WorkerEventEmitter {
   private locks: TaskLocks | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  private readonly countersByType = new Map<string, TaskCounters>();
+  private running = false;
+  /** Prometheus metrics of this worker (taskstream_*), read when scraped; serve them with any HTTP server. */
+  readonly metrics: Registry;
 
   constructor(options: WorkerOptions) {
     super();
@@ -62,6 +69,9 @@ export class Worker extends WorkerEventEmitter {
     this.kafka = createKafka({ brokers: this.brokers, logger: this.log, clientId: `taskstream-worker-${this.id}` });
     this.producer = new RecordProducer(this.kafka, this.brokers.join(','));
     this.registry = new RegistryClient({ url: options.registryUrl });
+    for (const h of this.options.handlers) this.countersByType.set(h.task.name, new TaskCounters());
+    this.metrics = options.metricsRegistry ?? new Registry();
+    registerWorkerMetrics(this.metrics, this);
   }
 
   start(): Promise<void> {
@@ -98,6 +108,7 @@ export class Worker extends WorkerEventEmitter {
       if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
     }
     await Promise.all(this.runners.map((r) => r.start()));
+    this.running = !this.closing;
     this.log.info({ types: this.options.handlers.map((h) => h.task.name) }, 'worker started');
   }
 
@@ -132,6 +143,7 @@ export class Worker extends WorkerEventEmitter {
           if (this.listens('task:started')) this.emit('task:started', taskEvent(task, job));
         },
         onDeduplicated: (job) => {
+          this.countersOf(task).deduplicated++;
           if (this.listens('task:deduplicated')) this.emit('task:deduplicated', taskEvent(task, job));
         },
         afterHandOff: this.options.testHooks?.afterHandOff,
@@ -165,7 +177,21 @@ export class Worker extends WorkerEventEmitter {
       { maxHeldPerPartition: this.options.maxHeldPerPartition, commitIntervalMs: this.options.commitIntervalMs },
       this,
       log,
+      this.countersOf(task),
     );
+  }
+
+  private countersOf(task: TaskDefinition): TaskCounters {
+    return this.countersByType.get(task.name) as TaskCounters;
+  }
+
+  /** Outcome counts per task type since this worker was created (what the metrics read). */
+  counters(): ReadonlyMap<string, TaskCounters> {
+    return this.countersByType;
+  }
+
+  load(): WorkerStats {
+    return this.stats();
   }
 
   private redisClient(): Redis {
@@ -186,6 +212,11 @@ export class Worker extends WorkerEventEmitter {
     return { held, peakHeld, running, buffered, byType };
   }
 
+  /** Started and not closing: its groups are joined and it takes tasks (what a readiness probe asks). */
+  get ready(): boolean {
+    return this.running;
+  }
+
   /** The partitions this worker owns now, per task type. */
   assignment(): Record<string, number[]> {
     return Object.fromEntries(
@@ -200,6 +231,7 @@ export class Worker extends WorkerEventEmitter {
 
   /** Drains and leaves the groups; every step runs even if one before it failed. Returns the same promise twice. */
   close(deadlineMs = this.options.shutdownDeadlineMs): Promise<void> {
+    this.running = false;
     this.closing ??= (async () => {
       await this.started?.catch(() => undefined);
       const results = await Promise.allSettled(this.runners.map((r) => r.stop(deadlineMs)));

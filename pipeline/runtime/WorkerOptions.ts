@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logging/logger.js';
 import type { HandlerBinding } from './TaskContext.js';
 
@@ -31,13 +32,18 @@ export interface WorkerOptions {
   /** Needed only for shared rate limits; default REDIS_URL, else redis://127.0.0.1:6379. */
   readonly redisUrl?: string;
   readonly logger?: Logger;
+  /**
+   * Where the worker registers its Prometheus metrics (default: a registry of its own, `worker.metrics`). Give
+   * your application's registry to serve them with its own; one worker per registry.
+   */
+  readonly metricsRegistry?: Registry;
   /** Create missing topics of the task types on start (default true). */
   readonly createTopics?: boolean;
   /** For fault tests only: called after a hand-off copy is durable and before its source offset commits. */
   readonly testHooks?: { readonly afterHandOff?: (taskId: string, topic: string) => Promise<void> };
 }
 
-type OptionalKeys = 'brokers' | 'registryUrl' | 'redisUrl' | 'logger' | 'testHooks';
+type OptionalKeys = 'brokers' | 'registryUrl' | 'redisUrl' | 'logger' | 'testHooks' | 'metricsRegistry';
 export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, OptionalKeys>> & Pick<WorkerOptions, OptionalKeys>;
 
 function positiveInt(field: string, value: number): number {

@@ -40,6 +40,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A TCP port to listen on: 0 (any free one) to 65535. */
+export function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535.');
+  return n;
+}
+
 /** `60s`, `2m`, `500ms`, `1h`, or a bare number of seconds, in milliseconds. */
 export function duration(value: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());

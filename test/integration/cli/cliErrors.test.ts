@@ -60,11 +60,18 @@ describe('taskstream CLI failures', () => {
     for (const args of [
       ['workers', '--stuck-after', 'soon'],
       ['topics', 'create', '--partitions', '0'],
+      ['worker', '--metrics-port', '70000'],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/argument '.*' is invalid/);
     }
+  });
+
+  it('a metrics port in TASKSTREAM_METRICS_PORT that does not parse exits 2, naming the variable', async () => {
+    const r = await runCli(['worker'], { env: { TASKSTREAM_METRICS_PORT: 'ninety' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('taskstream: TASKSTREAM_METRICS_PORT must be a port from 0 to 65535, got "ninety"');
   });
 
   it('--help exits 0 and describes the command', async () => {

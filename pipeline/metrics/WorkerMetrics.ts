@@ -1,0 +1,88 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { PrecountedHistogram } from './PrecountedHistogram.js';
+import type { TaskCounters } from './TaskCounters.js';
+
+/** What the metrics read from a worker when scraped. */
+export interface MetricsSource {
+  /** Outcome counts per task type. */
+  counters(): ReadonlyMap<string, TaskCounters>;
+  /** Tasks held and running per task type, and fetched records waiting for room. */
+  load(): {
+    readonly buffered: number;
+    readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
+  };
+  /** The task topic's partitions owned now, per task type. */
+  assignment(): Record<string, number[]>;
+}
+
+/**
+ * Registers a worker's metrics in a prom-client registry. Every value is read when scraped, so the worker's
+ * hot path only adds to plain numbers: nothing here runs per task.
+ */
+export function registerWorkerMetrics(registry: Registry, source: MetricsSource, prefix = 'taskstream_'): void {
+  const registers = [registry];
+  // Each metric is reset and refilled from the source at every scrape.
+  const counter = <L extends string>(name: string, help: string, labelNames: L[], fill: (c: Counter<L>) => void) =>
+    new Counter<L>({ name: `${prefix}${name}`, help, labelNames, registers, collect: refill(fill) });
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (g: Gauge<L>) => void) =>
+    new Gauge<L>({ name: `${prefix}${name}`, help, labelNames, registers, collect: refill(fill) });
+  const types = (): [string, TaskCounters][] => [...source.counters()];
+
+  counter('tasks_completed_total', 'Tasks done at their offset (deduplicated ones included).', ['type'], (m) => {
+    for (const [type, c] of types()) m.inc({ type }, c.completed);
+  });
+  counter('tasks_deduplicated_total', 'Redelivered tasks acknowledged without running the handler.', ['type'], (m) => {
+    for (const [type, c] of types()) m.inc({ type }, c.deduplicated);
+  });
+  counter(
+    'tasks_retried_total',
+    'Failed attempts that will run again: in place (ordered retries, or a cause that is not the task) or through a retry topic.',
+    ['type', 'via'],
+    (m) => {
+      for (const [type, c] of types()) {
+        m.inc({ type, via: 'in_place' }, c.retriedInPlace);
+        m.inc({ type, via: 'retry_topic' }, c.retriedViaTopic);
+      }
+    },
+  );
+  counter(
+    'tasks_dead_lettered_total',
+    "Tasks copied to the dead-letter topic, by the error's code (HANDLER_ERROR for a handler's own errors).",
+    ['type', 'code'],
+    (m) => {
+      for (const [type, c] of types()) for (const [code, n] of c.deadLettered) m.inc({ type, code }, n);
+    },
+  );
+  registry.registerMetric(
+    new PrecountedHistogram(
+      `${prefix}task_duration_seconds`,
+      'Run time of completed tasks, from the attempt start (waits for a rate limit or lock included) to its end; a handler that returns no promise counts as 0.',
+      () => source.counters(),
+    ),
+  );
+  gauge(
+    'tasks_held',
+    'Tasks in memory (in key queues or running), per type; bounded by maxHeldTasks.',
+    ['type'],
+    (g) => {
+      for (const [type, t] of Object.entries(source.load().byType)) g.set({ type }, t.held);
+    },
+  );
+  gauge('tasks_running', 'Handlers running now, per type.', ['type'], (g) => {
+    for (const [type, t] of Object.entries(source.load().byType)) g.set({ type }, t.running);
+  });
+  gauge('records_buffered', 'Fetched records waiting for room, across types.', [], (g) =>
+    g.set(source.load().buffered),
+  );
+  gauge('partitions_assigned', "Partitions of each type's task topic this worker owns.", ['type'], (g) => {
+    for (const [type, partitions] of Object.entries(source.assignment())) g.set({ type }, partitions.length);
+  });
+}
+
+/** A collect function: prom-client calls it with the metric as `this` before reading its values. */
+function refill<M extends { reset(): void }>(fill: (metric: M) => void): (this: M) => void {
+  return function (this: M) {
+    this.reset();
+    fill(this);
+  };
+}

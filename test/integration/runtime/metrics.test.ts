@@ -1,0 +1,72 @@
+// Guarantee: a worker's /metrics counts what happened to its tasks, and /readyz says whether it takes work.
+import { describe, expect, it } from 'vitest';
+import { createLogger, handle, TaskProducer, UnrecoverableError } from '../../../pipeline/index.js';
+import { OpsServer } from '../../../ops/server/OpsServer.js';
+import { noteTask } from '../../support/fixtures/taskTypes.js';
+import { parseSamples } from '../../support/prometheus.js';
+import { onCleanup, using } from '../../support/resources.js';
+import { waitFor } from '../../support/waitFor.js';
+import { startWorker } from '../../support/workers.js';
+
+/** GET /metrics, as a scraper does. */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const res = await fetch(`${url}/metrics`);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return parseSamples(await res.text());
+}
+
+describe('worker metrics endpoint', () => {
+  it('counts completed, retried and dead-lettered tasks as they happened, with their durations', async () => {
+    const task = noteTask({ partitions: 3, retry: { maxAttempts: 3, minDelayMs: 100, maxDelayMs: 100 } });
+    const producer = await using(new TaskProducer());
+    await producer.enqueueMany(task, [
+      { id: 'a', key: 'a', seq: 1 },
+      { id: 'b', key: 'b', seq: 1 },
+      { id: 'flaky', key: 'c', seq: 1 },
+      { id: 'poison', key: 'd', seq: 1 },
+    ]);
+    const settled = new Set<string>();
+    const worker = await startWorker({
+      handlers: [
+        handle(task, async (note, ctx) => {
+          await new Promise((r) => setTimeout(r, 20));
+          if (note.id === 'poison') throw new UnrecoverableError('this task can never succeed');
+          if (note.id === 'flaky' && ctx.attempt === 1) throw new Error('first attempt fails');
+        }),
+      ],
+    });
+    worker.on('task:completed', (e) => settled.add(e.taskId));
+    worker.on('task:dead-lettered', (e) => settled.add(e.taskId));
+    const ops = await OpsServer.start({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    onCleanup(() => ops.close());
+    await waitFor('every task to settle', () => settled.size === 4);
+
+    const samples = await scrape(ops.url);
+    const type = `type="${task.name}"`;
+    expect(samples.get(`taskstream_tasks_completed_total{${type}}`)).toBe(3);
+    expect(samples.get(`taskstream_tasks_retried_total{${type},via="retry_topic"}`)).toBe(1);
+    expect(samples.get(`taskstream_tasks_retried_total{${type},via="in_place"}`)).toBe(0);
+    expect(samples.get(`taskstream_tasks_dead_lettered_total{${type},code="UNRECOVERABLE"}`)).toBe(1);
+    // The handler waited 20 ms: no completed task fits the 5 ms bucket, all fit 250 ms.
+    expect(samples.get(`taskstream_task_duration_seconds_count{${type}}`)).toBe(3);
+    expect(samples.get(`taskstream_task_duration_seconds_bucket{le="0.005",${type}}`)).toBe(0);
+    expect(samples.get(`taskstream_task_duration_seconds_bucket{le="0.25",${type}}`)).toBe(3);
+    expect(samples.get(`taskstream_partitions_assigned{${type}}`)).toBe(3);
+    expect(samples.get(`taskstream_tasks_held{${type}}`)).toBe(0);
+    // Node's own process metrics come with them.
+    expect(samples.has('process_cpu_seconds_total')).toBe(true);
+  });
+
+  it('answers /healthz, and /readyz with 200 while the worker runs and 503 once it closes', async () => {
+    const task = noteTask();
+    const worker = await startWorker({ handlers: [handle(task, () => undefined)] });
+    const ops = await OpsServer.start({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    onCleanup(() => ops.close());
+
+    expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${ops.url}/readyz`)).status).toBe(200);
+    await worker.close();
+    expect((await fetch(`${ops.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${ops.url}/nowhere`)).status).toBe(404);
+  });
+});

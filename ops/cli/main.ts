@@ -9,6 +9,7 @@ import { registerLagCommand } from './commands/lag.js';
 import { registerWorkersCommand } from './commands/workers.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerDlqCommand } from './commands/dlq.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { UsageError } from './UsageError.js';
 
 // A reader that stops early (`taskstream dlq list | head`) closes the pipe: stop quietly with the status of a
@@ -37,6 +38,7 @@ registerLagCommand(program);
 registerWorkersCommand(program);
 registerOffsetsCommand(program);
 registerDlqCommand(program);
+registerDashboardCommand(program);
 
 try {
   await program.parseAsync(process.argv);

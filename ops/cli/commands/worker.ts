@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { rootLogger, shutdownOnSignals } from '../../../pipeline/index.js';
-import { OpsServer } from '../../server/OpsServer.js';
+import { startOpsServer } from '../../server/OpsServer.js';
 import { UsageError } from '../UsageError.js';
 import { portNumber } from '../shared/output.js';
 
@@ -20,7 +20,7 @@ export function registerWorkerCommand(program: Command): void {
       const worker = shippedWorker();
       const log = rootLogger();
       // Served before the worker starts: /healthz answers at once, /readyz says 503 until the groups are joined.
-      const ops = port === undefined ? undefined : await OpsServer.start({ worker, port, host: opts.metricsHost, log });
+      const ops = port === undefined ? undefined : await startOpsServer({ worker, port, host: opts.metricsHost, log });
       shutdownOnSignals(
         {
           close: async () => {

@@ -61,6 +61,7 @@ describe('taskstream CLI failures', () => {
       ['workers', '--stuck-after', 'soon'],
       ['topics', 'create', '--partitions', '0'],
       ['worker', '--metrics-port', '70000'],
+      ['dashboard', '--port', 'eighty'],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);

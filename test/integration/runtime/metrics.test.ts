@@ -1,7 +1,7 @@
 // Guarantee: a worker's /metrics counts what happened to its tasks, and /readyz says whether it takes work.
 import { describe, expect, it } from 'vitest';
 import { createLogger, handle, TaskProducer, UnrecoverableError } from '../../../pipeline/index.js';
-import { OpsServer } from '../../../ops/server/OpsServer.js';
+import { startOpsServer } from '../../../ops/server/OpsServer.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { parseSamples } from '../../support/prometheus.js';
 import { onCleanup, using } from '../../support/resources.js';
@@ -37,7 +37,7 @@ describe('worker metrics endpoint', () => {
     });
     worker.on('task:completed', (e) => settled.add(e.taskId));
     worker.on('task:dead-lettered', (e) => settled.add(e.taskId));
-    const ops = await OpsServer.start({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    const ops = await startOpsServer({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
     onCleanup(() => ops.close());
     await waitFor('every task to settle', () => settled.size === 4);
 
@@ -60,7 +60,7 @@ describe('worker metrics endpoint', () => {
   it('answers /healthz, and /readyz with 200 while the worker runs and 503 once it closes', async () => {
     const task = noteTask();
     const worker = await startWorker({ handlers: [handle(task, () => undefined)] });
-    const ops = await OpsServer.start({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    const ops = await startOpsServer({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
     onCleanup(() => ops.close());
 
     expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);

@@ -1,4 +1,5 @@
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
+import type { Attempt } from './Attempt.js';
 import { PartitionWork } from './PartitionWork.js';
 
 /** The partitions a runner owns now, by topic-partition, and as an array for loops on the hot path. */
@@ -35,6 +36,19 @@ export class PartitionSet {
     for (const [key, part] of this.byKey) (mine.has(key) ? kept : lost).push(part);
     const added = [...mine].filter(([key]) => !this.byKey.has(key)).map(([, tp]) => tp);
     return { kept, lost, added };
+  }
+
+  /** The partition numbers not revoked, in order. */
+  owned(): number[] {
+    return this.list
+      .filter((p) => !p.revoked)
+      .map((p) => p.tp.partition)
+      .sort((a, b) => a - b);
+  }
+
+  /** Every attempt running now, across the partitions (for timeouts and shutdown). */
+  *attempts(): Generator<Attempt> {
+    for (const part of this.list) yield* part.attempts;
   }
 
   /** Sum of a count over the partitions. */

@@ -12,8 +12,10 @@ import type { ProcessBudget } from './ProcessBudget.js';
 import { OutcomeReporter } from './OutcomeReporter.js';
 import { PartitionIntake } from './PartitionIntake.js';
 import { PartitionCommitter } from './PartitionCommitter.js';
+import { drainAttempts } from './drainAttempts.js';
+import { RunnerTimers } from './RunnerTimers.js';
 import { runningTasksOf, type RunningTask } from './RunningTask.js';
-import type { WorkerEventEmitter } from './WorkerEvents.js';
+import { emitAssignmentChange, type WorkerEventEmitter } from './WorkerEvents.js';
 
 export interface RunnerLimits {
   readonly maxHeldPerPartition: number;
@@ -32,12 +34,10 @@ export class TaskTypeRunner implements GroupListener {
   private queued = 0;
   private dispatching = false;
   private pumping = false;
-  private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new RunnerTimers();
   /** This runner reads retry tiers, whose records carry a not-before time. */
   readonly readsTaskTopic: boolean;
-  private commitTimer: NodeJS.Timeout | undefined;
   private readonly committer: PartitionCommitter;
   private readonly reporter: OutcomeReporter;
   private readonly intake: PartitionIntake;
@@ -82,9 +82,9 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   async start(): Promise<void> {
-    this.commitTimer = setInterval(() => void this.commit(), this.limits.commitIntervalMs);
+    this.timers.every(this.limits.commitIntervalMs, () => void this.commit());
     // Timeouts are enforced by a sweep, not a timer per task; precision is a tenth of the timeout (at most 1 s).
-    this.sweepTimer = setInterval(() => this.sweepTimeouts(), Math.min(1000, Math.max(10, this.task.timeoutMs / 10)));
+    this.timers.every(Math.min(1000, Math.max(10, this.task.timeoutMs / 10)), () => this.sweepTimeouts());
     await this.consumer.start(this);
   }
 
@@ -117,19 +117,12 @@ export class TaskTypeRunner implements GroupListener {
       // A partition we paused in an earlier generation must not come back paused.
       this.consumer.resume(tp);
     }
-    const revoked = lost.map((p) => p.tp);
-    for (const [event, list] of [
-      ['partitions:revoked', revoked],
-      ['partitions:assigned', added],
-    ] as const) {
-      if (list.length > 0) {
-        this.events.emit(event, {
-          type: this.task.name,
-          topics: [...new Set(list.map((t) => t.topic))],
-          partitions: list.map((t) => t.partition),
-        });
-      }
-    }
+    emitAssignmentChange(
+      this.events,
+      this.task.name,
+      lost.map((p) => p.tp),
+      added,
+    );
     this.dispatching = !this.stopped;
     this.pump();
   }
@@ -240,25 +233,21 @@ export class TaskTypeRunner implements GroupListener {
 
   private sweepTimeouts(): void {
     const now = Date.now();
-    for (const part of this.parts.list) {
-      for (const attempt of part.attempts) {
-        if (now >= attempt.deadline) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
-      }
+    for (const attempt of this.parts.attempts()) {
+      if (now >= attempt.deadline) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
     }
   }
 
   private scheduleRetry(job: Job, result: Extract<JobResult, { kind: 'retry' }>): void {
     this.reporter.retryingInPlace(job, result);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    this.timers.after(result.delayMs, () => {
       if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
       if (result.consumesAttempt) job.attempt++;
       else job.postponed++;
       // The key stayed running through the wait, so nothing after it in its key has overtaken it.
       this.run(job);
       this.pump();
-    }, result.delayMs);
-    this.timers.add(timer);
+    });
   }
 
   private drop(part: PartitionWork, n: number): void {
@@ -289,51 +278,35 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   ownedPartitions(): number[] {
-    return this.parts.list
-      .filter((p) => !p.revoked)
-      .map((p) => p.tp.partition)
-      .sort((a, b) => a - b);
+    return this.parts.owned();
   }
 
   runningTasks(): RunningTask[] {
     return runningTasksOf(this.task.name, this.task.timeoutMs, this.parts.list);
   }
 
-  get held(): number {
-    return this.parts.total((p) => p.held);
-  }
-
-  get buffered(): number {
-    return this.parts.total((p) => p.buffer.size);
-  }
-
-  get inFlight(): number {
-    return this.running;
+  /** Tasks held and running, and fetched records waiting for room (what the worker's stats add up). */
+  load(): { held: number; running: number; buffered: number } {
+    return {
+      held: this.parts.total((p) => p.held),
+      running: this.running,
+      buffered: this.parts.total((p) => p.buffer.size),
+    };
   }
 
   /** Stops taking work, lets running handlers finish until the deadline, aborts the rest, commits, leaves. */
   async stop(deadlineMs: number): Promise<void> {
     this.stopped = true;
     this.dispatching = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.cancelWaits();
     this.intake.stop();
-    const deadline = Date.now() + deadlineMs;
-    while (this.running > 0 && Date.now() < deadline) await sleep(20);
-    if (this.running > 0) {
-      const reason = new TaskstreamError('SHUTDOWN', 'worker is shutting down');
-      for (const part of this.parts.list) for (const attempt of part.attempts) attempt.abort(reason);
-      // Aborted attempts end at once; give their settling a moment.
-      const grace = Date.now() + 1000;
-      while (this.running > 0 && Date.now() < grace) await sleep(20);
-    }
-    if (this.commitTimer) clearInterval(this.commitTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await drainAttempts(
+      () => this.running,
+      () => this.parts.attempts(),
+      deadlineMs,
+    );
+    this.timers.stopPeriodic();
     await this.committer.flush(this.parts.list);
     await this.consumer.stop();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -203,10 +203,11 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     const byType: Record<string, { held: number; running: number }> = {};
     let buffered = 0;
     for (const r of this.runners) {
-      buffered += r.buffered;
+      const load = r.load();
+      buffered += load.buffered;
       const t = (byType[r.task.name] ??= { held: 0, running: 0 });
-      t.held += r.held;
-      t.running += r.inFlight;
+      t.held += load.held;
+      t.running += load.running;
     }
     const { held, peakHeld, running } = this.budget;
     return { held, peakHeld, running, buffered, byType };

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { PartitionRef } from '../kafka/GroupConsumer.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import type { Job } from './PartitionWork.js';
 
@@ -56,6 +57,26 @@ export class WorkerEventEmitter {
 
   listens(event: keyof WorkerEvents): boolean {
     return this.emitter.listenerCount(event) > 0;
+  }
+}
+
+/** Says which partitions of a task type's topics a runner lost and gained in a rebalance (when any). */
+export function emitAssignmentChange(
+  events: WorkerEventEmitter,
+  type: string,
+  revoked: readonly PartitionRef[],
+  added: readonly PartitionRef[],
+): void {
+  for (const [event, list] of [
+    ['partitions:revoked', revoked],
+    ['partitions:assigned', added],
+  ] as const) {
+    if (list.length === 0) continue;
+    events.emit(event, {
+      type,
+      topics: [...new Set(list.map((t) => t.topic))],
+      partitions: list.map((t) => t.partition),
+    });
   }
 }
 

@@ -60,7 +60,7 @@ describe('backpressure', () => {
     );
     const seen = new Map<string, number>();
     const groupPrefix = uniqueName('g');
-    await startWorker({
+    const worker = await startWorker({
       groupPrefix,
       maxHeldTasks: 60,
       maxHeldPerPartition: 20,
@@ -73,11 +73,21 @@ describe('backpressure', () => {
         }),
       ],
     });
+    // A rebalance (a member evicted on a loaded machine, say) legitimately redelivers what was not committed:
+    // exactly once holds only while this worker keeps its partitions, which is what pause and resume must not break.
+    let revocations = 0;
+    worker.on('partitions:revoked', () => revocations++);
     await waitFor('every task handled', () => seen.size >= total, { timeoutMs: 90_000 });
     const ends = await endOffsets(task.topic);
     for (const [partition, end] of ends) {
-      for (let o = 0n; o < end; o++)
-        expect(seen.get(`${partition}:${o}`), `partition ${partition} offset ${o}`).toBe(1);
+      for (let o = 0n; o < end; o++) {
+        const times = seen.get(`${partition}:${o}`);
+        if (revocations === 0) expect(times, `partition ${partition} offset ${o}`).toBe(1);
+        else
+          expect(times, `partition ${partition} offset ${o} (after ${revocations} revocations)`).toBeGreaterThanOrEqual(
+            1,
+          );
+      }
     }
     await waitFor('commits reach the end of every partition', async () => {
       const committed = await committedOffsets(`${groupPrefix}.${task.name}`, task.topic);

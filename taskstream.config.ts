@@ -1,6 +1,16 @@
 // The task types the `taskstream` CLI knows in this checkout: the ones taskstream ships.
-// A project writes its own file like this one, listing its own task definitions.
+// A project writes its own file like this one, listing its own task definitions and schedules.
 import { defineConfig } from './ops/cli/config/defineConfig.js';
-import { shippedTasks } from './schemas/tasks.js';
+import { defineSchedule } from './pipeline/schedule/index.js';
+import { generateReport, shippedTasks } from './schemas/tasks.js';
 
-export default defineConfig({ tasks: shippedTasks });
+// `taskstream schedule run` enqueues it every morning; a worker (`taskstream worker`) builds the report.
+const dailyReport = defineSchedule({
+  name: 'daily-report',
+  task: generateReport,
+  cron: '0 6 * * *',
+  timezone: 'Europe/Berlin',
+  payload: (tick) => ({ customerId: 'demo-customer', period: 'DAY' as const, requestedAt: tick.getTime() }),
+});
+
+export default defineConfig({ tasks: shippedTasks, schedules: [dailyReport] });

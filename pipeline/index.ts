@@ -14,4 +14,5 @@ export type { TaskContext, TaskHandler, HandlerBinding } from './runtime/TaskCon
 export type { RetryOptions, LockOnBusy } from './retry/RetryPolicy.js';
 export { shutdownOnSignals } from './runtime/shutdownOnSignals.js';
 export { rootLogger, createLogger } from './logging/logger.js';
+export * from './schedule/index.js';
 export type { Logger } from './logging/logger.js';

@@ -10,6 +10,7 @@ import { registerWorkersCommand } from './commands/workers.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { UsageError } from './UsageError.js';
 
 // A reader that stops early (`taskstream dlq list | head`) closes the pipe: stop quietly with the status of a
@@ -39,6 +40,7 @@ registerWorkersCommand(program);
 registerOffsetsCommand(program);
 registerDlqCommand(program);
 registerDashboardCommand(program);
+registerScheduleCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,9 @@
 import { Kafka, logLevel, type EachMessagePayload } from 'kafkajs';
 import { GroupAdmin, type PartitionOffsets } from '../../pipeline/kafka/GroupAdmin.js';
+import { TaskProducer } from '../../pipeline/producer/TaskProducer.js';
+import type { TaskDefinition } from '../../pipeline/task/defineTask.js';
 import { brokers } from './services.js';
-import { onCleanup, uniqueName } from './resources.js';
+import { onCleanup, uniqueName, using } from './resources.js';
 import { waitFor } from './waitFor.js';
 
 /**
@@ -66,6 +68,15 @@ export async function startReading(topic: string, brokerList?: string[]): Promis
       return records;
     },
   };
+}
+
+/**
+ * Creates a task type's topics (as its first producer would) and reads its main topic from the beginning, for
+ * a test that starts observing before the code under test has sent anything.
+ */
+export async function startReadingTask(task: TaskDefinition): Promise<TopicReader> {
+  await (await using(new TaskProducer())).prepare(task);
+  return startReading(task.topic);
 }
 
 export async function readTopic(topic: string, count: number, brokerList?: string[]): Promise<SeenRecord[]> {

@@ -39,6 +39,24 @@ export interface RunCliOptions {
  * TASKSTREAM_LOG_LEVEL is passed in `env`: the test process's own level does not leak into its output.
  */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result;
+}
+
+export interface RunningCli {
+  readonly pid: number;
+  /** Everything the command wrote to stdout so far. */
+  stdout(): string;
+  /** Sends a signal: SIGTERM for a clean stop, SIGKILL for a crash. */
+  signal(sig: NodeJS.Signals): void;
+  /** Settles when the command exits (or is killed by the timeout). */
+  readonly result: Promise<CliResult>;
+}
+
+/**
+ * Starts `taskstream ...` like runCli but returns at once, for long-running commands (`schedule run`) that a
+ * test stops with a signal. Killed after the test if still running.
+ */
+export function startCli(args: readonly string[], options: RunCliOptions = {}): RunningCli {
   const s = services();
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -67,7 +85,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     if (!exited) child.kill('SIGKILL');
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
-  return new Promise((resolve, reject) => {
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
       exited = true;
@@ -87,6 +105,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
       });
     });
   });
+  return { pid: child.pid as number, stdout: () => stdout, signal: (sig) => child.kill(sig), result };
 }
 
 /** Runs the CLI and parses its stdout as JSON; fails with its stderr when it does not exit 0. */
@@ -109,25 +128,41 @@ export interface CliConfig {
 /**
  * Writes a `taskstream.config.ts` declaring one note task type with a unique name, so no two tests share
  * topics, groups or subjects. Build the same type in the test process with `noteTask({ name, partitions })`.
+ * With `schedule`, it also declares a schedule enqueueing that task type, whose note id is the tick (ISO 8601).
  */
-export function writeCliConfig(options: { partitions?: number } = {}): CliConfig {
+export function writeCliConfig(
+  options: { partitions?: number; schedule?: { name: string; cron: string; timezone?: string } } = {},
+): CliConfig {
   const name = uniqueName('clinote');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskstream-cli-'));
   onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const url = (p: string): string => pathToFileURL(path.join(root, p)).href;
+  const sched = options.schedule;
+  const schedules = sched
+    ? `
+  schedules: [
+    defineSchedule({
+      name: ${JSON.stringify(sched.name)},
+      task: note,
+      cron: ${JSON.stringify(sched.cron)},
+      timezone: ${JSON.stringify(sched.timezone ?? 'UTC')},
+      payload: (tick) => ({ id: tick.toISOString(), key: 'k', seq: 1 }),
+    }),
+  ],`
+    : '';
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
   const file = path.join(dir, 'taskstream.config.ts');
   fs.writeFileSync(
     file,
     `import { defineTask } from '${url('pipeline/task/defineTask.js')}';
+import { defineSchedule } from '${url('pipeline/schedule/defineSchedule.js')}';
 import { defineConfig } from '${url('ops/cli/config/defineConfig.js')}';
 
 const noteSchema = ${JSON.stringify(noteSchema)} as const;
+const note = defineTask({ name: '${name}', schema: noteSchema, key: (n) => n.key, partitions: ${options.partitions ?? 3} });
 
 export default defineConfig({
-  tasks: [
-    defineTask({ name: '${name}', schema: noteSchema, key: (n) => n.key, partitions: ${options.partitions ?? 3} }),
-  ],
+  tasks: [note],${schedules}
 });
 `,
   );

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../../pipeline/errors.js';
+import type { ScheduleDefinition } from '../../../pipeline/schedule/defineSchedule.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 
 /** The config files looked for in the working folder, in this order. */
@@ -9,6 +10,8 @@ export const CONFIG_FILES = ['taskstream.config.ts', 'taskstream.config.js'] as 
 
 export interface LoadedConfig {
   readonly tasks: readonly TaskDefinition[];
+  /** The config's `schedules` (none when it exports none, or when no config file was found). */
+  readonly schedules: readonly ScheduleDefinition[];
   /** The file the tasks came from, or 'shipped' when no config file was found. */
   readonly source: string;
 }
@@ -16,7 +19,8 @@ export interface LoadedConfig {
 /**
  * Finds the project's task types: `--config <path>`, else `taskstream.config.ts` or `.js` in `cwd`, else
  * the task types taskstream ships. The module is loaded with a dynamic import (bin.js registers tsx, so a
- * `.ts` file works as is) and must default-export `{ tasks: TaskDefinition[] }` (see `defineConfig`).
+ * `.ts` file works as is) and must default-export `{ tasks: TaskDefinition[], schedules?: ScheduleDefinition[] }`
+ * (see `defineConfig`).
  */
 export async function loadConfig(explicitPath: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
   let file: string | undefined;
@@ -28,7 +32,7 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
   }
   if (file === undefined) {
     const { shippedTasks } = await import('../../../schemas/tasks.js');
-    return { tasks: shippedTasks, source: 'shipped' };
+    return { tasks: shippedTasks, schedules: [], source: 'shipped' };
   }
   let mod: { default?: unknown };
   try {
@@ -41,7 +45,8 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
       : '';
     throw new ConfigError(`config file ${file} failed to load: ${first}${hint}`);
   }
-  return { tasks: checkTasks(mod.default, file), source: file };
+  const tasks = checkTasks(mod.default, file);
+  return { tasks, schedules: checkSchedules(mod.default, tasks, file), source: file };
 }
 
 function checkTasks(config: unknown, file: string): TaskDefinition[] {
@@ -60,6 +65,35 @@ function checkTasks(config: unknown, file: string): TaskDefinition[] {
     seen.add(t.name);
   });
   return tasks as TaskDefinition[];
+}
+
+function checkSchedules(config: unknown, tasks: readonly TaskDefinition[], file: string): ScheduleDefinition[] {
+  const schedules = (config as { schedules?: unknown }).schedules;
+  if (schedules === undefined) return [];
+  if (!Array.isArray(schedules)) {
+    throw new ConfigError(`config file ${file}: schedules must be an array of schedules made with defineSchedule`);
+  }
+  const seen = new Set<string>();
+  schedules.forEach((s: unknown, i) => {
+    if (!isScheduleDefinition(s)) {
+      throw new ConfigError(`config file ${file}: schedules[${i}] is not a schedule (make it with defineSchedule)`);
+    }
+    if (seen.has(s.name)) throw new ConfigError(`config file ${file}: schedule "${s.name}" is declared twice`);
+    seen.add(s.name);
+    // A schedule whose task type is not in `tasks` would enqueue work no `taskstream` command knows of.
+    if (!tasks.some((t) => t.name === s.task.name)) {
+      throw new ConfigError(
+        `config file ${file}: schedule "${s.name}" enqueues task type "${s.task.name}", which tasks does not declare`,
+      );
+    }
+  });
+  return schedules as ScheduleDefinition[];
+}
+
+function isScheduleDefinition(s: unknown): s is ScheduleDefinition {
+  if (typeof s !== 'object' || s === null) return false;
+  const d = s as Partial<ScheduleDefinition>;
+  return typeof d.name === 'string' && typeof d.cron === 'string' && typeof d.payload === 'function' && !!d.task;
 }
 
 function isTaskDefinition(t: unknown): t is TaskDefinition {

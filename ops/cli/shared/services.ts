@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Command } from 'commander';
 import {
@@ -10,6 +11,7 @@ import { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
 import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
 import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import type { Logger } from '../../../pipeline/logging/logger.js';
+import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
 import { loadConfig, type LoadedConfig } from '../config/loadConfig.js';
 
 /** A failed operation with one clear line for the user (exit code 1, no stack trace). */
@@ -58,6 +60,21 @@ export async function withKafka<T>(fn: (admins: KafkaAdmins) => Promise<T>): Pro
     return await translateErrors(() => fn(admins));
   } finally {
     await Promise.allSettled([admins.topics.close(), admins.groups.close()]);
+  }
+}
+
+/**
+ * Connects to Redis (REDIS_URL) for one CLI command and disconnects afterwards. Redis that does not answer fails
+ * at once with one line naming its address and suggesting `stack up`.
+ */
+export async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {
+  const url = redisUrlFromEnv();
+  const redis = createRedis(url, cliLogger());
+  try {
+    await pingRedis(redis, url);
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import { createLogger } from '../../../pipeline/logging/logger.js';
+import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.js';
+import { leaseHolder, nextTicks, readTickState, Scheduler } from '../../../pipeline/schedule/index.js';
+import type { LoadedConfig } from '../config/loadConfig.js';
+import { duration, printJson, printTable, say } from '../shared/output.js';
+import { configOf, probeKafka, translateErrors, withRedis } from '../shared/services.js';
+import { UsageError } from '../UsageError.js';
+
+interface GroupOption {
+  group: string;
+}
+
+/** What `schedule list --json` prints: times are ISO 8601 in UTC, null when there is none. */
+export interface ScheduleListing {
+  readonly group: string;
+  /** The instance firing this group's schedules (host:pid:suffix), or null when none holds the lease. */
+  readonly leaseHolder: string | null;
+  readonly schedules: readonly {
+    readonly name: string;
+    readonly cron: string;
+    readonly timezone: string;
+    readonly task: string;
+    readonly next: readonly string[];
+    readonly lastFired: string | null;
+  }[];
+}
+
+const GROUP = /^[A-Za-z0-9._-]{1,100}$/;
+
+function group(value: string): string {
+  if (!GROUP.test(value)) throw new UsageError(`--group "${value}" may hold only letters, digits, '.', '_' and '-'`);
+  return value;
+}
+
+export function registerScheduleCommand(program: Command): void {
+  const schedule = program
+    .command('schedule')
+    .description("cron schedules of the config's `schedules`: list them, or run the scheduler that fires them");
+
+  schedule
+    .command('list')
+    .description('each schedule with its next three fire times, its last fired tick and the lease holder')
+    .option('--group <group>', 'scheduler group whose lease and ticks to show', 'default')
+    .option('--json', 'print JSON')
+    .action(async (opts: GroupOption & { json?: boolean }, cmd: Command) => {
+      const listing = await listSchedules(await configOf(cmd), group(opts.group));
+      if (opts.json) return printJson(listing);
+      if (listing.schedules.length === 0) return say('no schedules in the config (export `schedules` beside `tasks`)');
+      say(`group ${listing.group}: lease held by ${listing.leaseHolder ?? 'no instance'}`);
+      printTable(
+        ['NAME', 'CRON', 'TIMEZONE', 'TASK', 'NEXT', 'LAST FIRED'],
+        listing.schedules.map((s) => [
+          s.name,
+          s.cron,
+          s.timezone,
+          s.task,
+          s.next.map(short).join(' '),
+          s.lastFired === null ? '-' : short(s.lastFired),
+        ]),
+      );
+    });
+
+  schedule
+    .command('run')
+    .description("run a scheduler for the config's schedules until SIGTERM or SIGINT")
+    .option('--group <group>', 'scheduler group: of all instances running one group, exactly one fires', 'default')
+    .option('--lease <duration>', 'lease length; a crashed holder is replaced within about this long', duration, 15_000)
+    .addHelpText(
+      'after',
+      `
+Run two or more for availability: the instance holding the group's lease in Redis fires, the others take over
+when it stops. After downtime only the most recent missed tick fires, never a backlog (see
+pipeline/schedule/README.md). Logs are JSON lines on stdout.`,
+    )
+    .action(async (opts: GroupOption & { lease: number }, cmd: Command) => {
+      const config = await configOf(cmd);
+      if (config.schedules.length === 0) {
+        throw new UsageError('the config declares no schedules to run (export `schedules` beside `tasks`)');
+      }
+      const name = group(opts.group);
+      // Fail at once, in one line, when a service is away; once running, the scheduler rides out outages.
+      await probeKafka();
+      await withRedis(async () => undefined);
+      const log = createLogger({ component: 'taskstream-schedule' });
+      const scheduler = new Scheduler({ schedules: config.schedules, group: name, leaseMs: opts.lease, logger: log });
+      shutdownOnSignals(scheduler, log);
+      await translateErrors(() => scheduler.start());
+    });
+}
+
+async function listSchedules(config: LoadedConfig, groupName: string): Promise<ScheduleListing> {
+  if (config.schedules.length === 0) return { group: groupName, leaseHolder: null, schedules: [] };
+  const now = new Date();
+  return withRedis(async (redis) => ({
+    group: groupName,
+    leaseHolder: (await leaseHolder(redis, groupName)) ?? null,
+    schedules: await Promise.all(
+      config.schedules.map(async (s) => ({
+        name: s.name,
+        cron: s.cron,
+        timezone: s.timezone,
+        task: s.task.name,
+        next: nextTicks(s, now, 3).map((d) => d.toISOString()),
+        lastFired: (await readTickState(redis, groupName, s.name)).sent?.toISOString() ?? null,
+      })),
+    ),
+  }));
+}
+
+/** Whole seconds in the table; `--json` keeps the milliseconds. */
+function short(iso: string): string {
+  return iso.replace(/\.000Z$/, 'Z');
+}

@@ -3,7 +3,7 @@ import type { TopicAdmin } from '../../pipeline/kafka/TopicAdmin.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
 import type { TaskDefinition } from '../../pipeline/task/defineTask.js';
 import { HttpEndpoint, json, text } from '../server/HttpEndpoint.js';
-import { gatherOverview } from './Overview.js';
+import { gatherOverview, type ScheduleSource } from './Overview.js';
 import { renderOverview } from './renderOverview.js';
 
 export interface DashboardOptions {
@@ -14,6 +14,8 @@ export interface DashboardOptions {
   /** Default 127.0.0.1: the page has no login, so it is reachable from elsewhere only when asked. */
   readonly host?: string;
   readonly refreshSeconds?: number;
+  /** Schedules to show, with the Redis that holds their state (none: no schedules section). */
+  readonly schedules?: ScheduleSource;
   readonly log: Logger;
 }
 
@@ -28,7 +30,7 @@ export function startDashboard(options: DashboardOptions): Promise<HttpEndpoint>
       if (path !== '/' && path !== '/api/overview') return text(404, 'not found: try / or /api/overview\n');
       let overview;
       try {
-        overview = await gatherOverview(options.tasks, options.admins);
+        overview = await gatherOverview(options.tasks, options.admins, options.schedules);
       } catch (err) {
         // Kafka not answering is what an operator most needs to see: say so on the page, not only in a log.
         options.log.error({ err }, 'dashboard could not read the brokers');

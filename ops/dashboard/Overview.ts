@@ -1,9 +1,12 @@
+import type { Redis } from 'ioredis';
 import type { GroupAdmin } from '../../pipeline/kafka/GroupAdmin.js';
+import type { ScheduleDefinition } from '../../pipeline/schedule/index.js';
 import type { TopicAdmin } from '../../pipeline/kafka/TopicAdmin.js';
 import { dlqTopicOf } from '../../pipeline/retry/handOffHeaders.js';
 import { retryTopics } from '../../pipeline/task/taskTopics.js';
 import type { TaskDefinition } from '../../pipeline/task/defineTask.js';
 import { DEFAULT_GROUP_PREFIX, partitionLags } from '../cli/shared/groups.js';
+import { listSchedules, type ScheduleListing } from '../cli/shared/scheduleListing.js';
 
 /** One task type as an operator sees it: is it consumed, how far behind, how much failed. */
 export interface TypeOverview {
@@ -25,16 +28,38 @@ export interface TypeOverview {
 export interface Overview {
   readonly at: string;
   readonly types: readonly TypeOverview[];
+  /** The config's schedules (null without any), or why Redis could not say. */
+  readonly schedules: ScheduleListing | { readonly error: string } | null;
+}
+
+/** Where the dashboard reads schedules from: the config's, and the scheduler group's state in Redis. */
+export interface ScheduleSource {
+  readonly schedules: readonly ScheduleDefinition[];
+  readonly redis: Redis;
+  readonly group: string;
 }
 
 /** What `taskstream dashboard` shows, read from the brokers at each request (nothing is cached or stored). */
 export async function gatherOverview(
   tasks: readonly TaskDefinition[],
   admins: { readonly groups: GroupAdmin; readonly topics: TopicAdmin },
+  scheduled?: ScheduleSource,
 ): Promise<Overview> {
   const existing = new Set(await admins.topics.listTopics());
-  const types = await Promise.all(tasks.map((task) => typeOverview(task, existing, admins.groups)));
-  return { at: new Date().toISOString(), types };
+  const [types, scheduleListing] = await Promise.all([
+    Promise.all(tasks.map((task) => typeOverview(task, existing, admins.groups))),
+    scheduled === undefined ? null : schedulesOrError(scheduled),
+  ]);
+  return { at: new Date().toISOString(), types, schedules: scheduleListing };
+}
+
+/** Redis being away must not take the task rows down with it: the page says so where the schedules would be. */
+async function schedulesOrError(source: ScheduleSource): Promise<ScheduleListing | { error: string }> {
+  try {
+    return await listSchedules(source.redis, source.schedules, source.group);
+  } catch (err) {
+    return { error: `Redis did not answer: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 async function typeOverview(task: TaskDefinition, existing: Set<string>, groups: GroupAdmin): Promise<TypeOverview> {

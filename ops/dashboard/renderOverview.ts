@@ -22,11 +22,28 @@ export function renderOverview(overview: Overview, refreshSeconds: number): stri
 <tbody>
 ${rows}
 </tbody></table>
+${schedulesSection(overview.schedules)}
 <footer>read from the brokers at ${escape(overview.at)}; refreshes every ${refreshSeconds} s;
 the same as JSON at <a href="/api/overview">/api/overview</a>.
 Details: <code>taskstream lag</code>, <code>taskstream workers</code>, <code>taskstream dlq list &lt;type&gt;</code>.</footer>
 </body></html>
 `;
+}
+
+function schedulesSection(schedules: Overview['schedules']): string {
+  if (schedules === null) return '';
+  if ('error' in schedules) return `<h2>schedules</h2><p class="bad">${escape(schedules.error)}</p>`;
+  const rows = schedules.schedules.map((s) =>
+    [s.name, s.task, `${s.cron} (${s.timezone})`, s.next[0] ?? '-', s.lastFired ?? 'never']
+      .map((c) => `<td>${escape(c)}</td>`)
+      .join(''),
+  );
+  return `<h2>schedules</h2>
+<p>group ${escape(schedules.group)}: ${schedules.leaseHolder === null ? '<span class="bad">no scheduler holds the lease: nothing fires</span>' : `fired by ${escape(schedules.leaseHolder)}`}</p>
+<table><thead><tr><th>schedule</th><th>task type</th><th>cron</th><th>next</th><th>last fired</th></tr></thead>
+<tbody>
+${rows.map((r) => `<tr>${r}</tr>`).join('\n')}
+</tbody></table>`;
 }
 
 function row(t: TypeOverview): string {

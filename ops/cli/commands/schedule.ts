@@ -1,29 +1,14 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../../pipeline/logging/logger.js';
 import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.js';
-import { leaseHolder, nextTicks, readTickState, Scheduler } from '../../../pipeline/schedule/index.js';
-import type { LoadedConfig } from '../config/loadConfig.js';
+import { Scheduler } from '../../../pipeline/schedule/index.js';
 import { duration, printJson, printTable, say } from '../shared/output.js';
+import { listSchedules } from '../shared/scheduleListing.js';
 import { configOf, probeKafka, translateErrors, withRedis } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 interface GroupOption {
   group: string;
-}
-
-/** What `schedule list --json` prints: times are ISO 8601 in UTC, null when there is none. */
-export interface ScheduleListing {
-  readonly group: string;
-  /** The instance firing this group's schedules (host:pid:suffix), or null when none holds the lease. */
-  readonly leaseHolder: string | null;
-  readonly schedules: readonly {
-    readonly name: string;
-    readonly cron: string;
-    readonly timezone: string;
-    readonly task: string;
-    readonly next: readonly string[];
-    readonly lastFired: string | null;
-  }[];
 }
 
 const GROUP = /^[A-Za-z0-9._-]{1,100}$/;
@@ -44,7 +29,13 @@ export function registerScheduleCommand(program: Command): void {
     .option('--group <group>', 'scheduler group whose lease and ticks to show', 'default')
     .option('--json', 'print JSON')
     .action(async (opts: GroupOption & { json?: boolean }, cmd: Command) => {
-      const listing = await listSchedules(await configOf(cmd), group(opts.group));
+      const config = await configOf(cmd);
+      const name = group(opts.group);
+      // Without schedules there is nothing to read from Redis, so it need not be up.
+      const listing =
+        config.schedules.length === 0
+          ? { group: name, leaseHolder: null, schedules: [] }
+          : await withRedis((redis) => listSchedules(redis, config.schedules, name));
       if (opts.json) return printJson(listing);
       if (listing.schedules.length === 0) return say('no schedules in the config (export `schedules` beside `tasks`)');
       say(`group ${listing.group}: lease held by ${listing.leaseHolder ?? 'no instance'}`);
@@ -87,25 +78,6 @@ pipeline/schedule/README.md). Logs are JSON lines on stdout.`,
       shutdownOnSignals(scheduler, log);
       await translateErrors(() => scheduler.start());
     });
-}
-
-async function listSchedules(config: LoadedConfig, groupName: string): Promise<ScheduleListing> {
-  if (config.schedules.length === 0) return { group: groupName, leaseHolder: null, schedules: [] };
-  const now = new Date();
-  return withRedis(async (redis) => ({
-    group: groupName,
-    leaseHolder: (await leaseHolder(redis, groupName)) ?? null,
-    schedules: await Promise.all(
-      config.schedules.map(async (s) => ({
-        name: s.name,
-        cron: s.cron,
-        timezone: s.timezone,
-        task: s.task.name,
-        next: nextTicks(s, now, 3).map((d) => d.toISOString()),
-        lastFired: (await readTickState(redis, groupName, s.name)).sent?.toISOString() ?? null,
-      })),
-    ),
-  }));
 }
 
 /** Whole seconds in the table; `--json` keeps the milliseconds. */

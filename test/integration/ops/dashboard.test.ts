@@ -6,20 +6,22 @@ import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import { createLogger } from '../../../pipeline/logging/logger.js';
 import { startDashboard } from '../../../ops/dashboard/DashboardServer.js';
 import type { HttpEndpoint } from '../../../ops/server/HttpEndpoint.js';
-import type { Overview } from '../../../ops/dashboard/Overview.js';
+import type { Overview, ScheduleSource } from '../../../ops/dashboard/Overview.js';
+import { defineSchedule, Scheduler } from '../../../pipeline/schedule/index.js';
+import { Redis } from 'ioredis';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { rawKafka } from '../../support/readTopic.js';
-import { onCleanup, using } from '../../support/resources.js';
-import { brokers } from '../../support/services.js';
+import { onCleanup, uniqueName, using } from '../../support/resources.js';
+import { brokers, services } from '../../support/services.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
-async function dashboardFor(tasks: readonly TaskDefinition[]): Promise<HttpEndpoint> {
+async function dashboardFor(tasks: readonly TaskDefinition[], schedules?: ScheduleSource): Promise<HttpEndpoint> {
   const address = brokers().join(',');
   const admins = { groups: new GroupAdmin(rawKafka(), address), topics: new TopicAdmin(rawKafka(), address) };
   onCleanup(() => Promise.all([admins.groups.close(), admins.topics.close()]));
-  const server = await startDashboard({ tasks, admins, port: 0, log: createLogger() });
+  const server = await startDashboard({ tasks, admins, schedules, port: 0, log: createLogger() });
   onCleanup(() => server.close());
   return server;
 }
@@ -78,5 +80,35 @@ describe('dashboard', () => {
     expect(overview.types[0]).toMatchObject({ type: task.name, topicExists: false, lag: 0, deadLetters: 0 });
     const page = await (await fetch(`${server.url}/`)).text();
     expect(page).toContain(`topic missing: taskstream topics create ${task.name}`);
+  });
+
+  it('shows each schedule with its next tick, its last fired tick and the instance that fires it', async () => {
+    const task = noteTask();
+    const schedule = defineSchedule({
+      name: uniqueName('every-second'),
+      task,
+      cron: '* * * * * *',
+      payload: (tick) => ({ id: tick.toISOString(), key: 'k', seq: 1 }),
+    });
+    const group = uniqueName('sched');
+    const redis = new Redis(services().redisUrl);
+    onCleanup(() => redis.quit());
+    const server = await dashboardFor([task], { schedules: [schedule], redis, group });
+    const overviewNow = async (): Promise<Overview> =>
+      (await (await fetch(`${server.url}/api/overview`)).json()) as Overview;
+    expect((await overviewNow()).schedules).toMatchObject({ group, leaseHolder: null });
+    expect(await (await fetch(`${server.url}/`)).text()).toContain('no scheduler holds the lease');
+
+    const scheduler = await using(new Scheduler({ schedules: [schedule], group }));
+    await scheduler.start();
+    await waitFor('a tick fired and shown', async () => {
+      const listing = (await overviewNow()).schedules;
+      return listing !== null && !('error' in listing) && listing.schedules[0]?.lastFired != null;
+    });
+    const listing = (await overviewNow()).schedules;
+    expect(listing).toMatchObject({ group, leaseHolder: scheduler.instanceId });
+    const page = await (await fetch(`${server.url}/`)).text();
+    expect(page).toContain(schedule.name);
+    expect(page).toContain(`fired by ${scheduler.instanceId}`);
   });
 });

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { defineSchedule, leaseHolder, Scheduler } from '../../../pipeline/schedule/index.js';
 import { HEADER } from '../../../pipeline/task/headers.js';
-import type { ScheduleListing } from '../../../ops/cli/commands/schedule.js';
+import type { ScheduleListing } from '../../../ops/cli/shared/scheduleListing.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { readAll, startReadingTask } from '../../support/readTopic.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';

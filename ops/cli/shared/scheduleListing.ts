@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import { leaseHolder, nextTicks, readTickState, type ScheduleDefinition } from '../../../pipeline/schedule/index.js';
+
+/** What `schedule list --json` prints and the dashboard shows: times are ISO 8601 in UTC, null when there is none. */
+export interface ScheduleListing {
+  readonly group: string;
+  /** The instance firing this group's schedules (host:pid:suffix), or null when none holds the lease. */
+  readonly leaseHolder: string | null;
+  readonly schedules: readonly {
+    readonly name: string;
+    readonly cron: string;
+    readonly timezone: string;
+    readonly task: string;
+    readonly next: readonly string[];
+    readonly lastFired: string | null;
+  }[];
+}
+
+/** The schedules with their next three ticks, and from Redis the group's lease holder and each last fired tick. */
+export async function listSchedules(
+  redis: Redis,
+  schedules: readonly ScheduleDefinition[],
+  group: string,
+  now = new Date(),
+): Promise<ScheduleListing> {
+  return {
+    group,
+    leaseHolder: (await leaseHolder(redis, group)) ?? null,
+    schedules: await Promise.all(
+      schedules.map(async (s) => ({
+        name: s.name,
+        cron: s.cron,
+        timezone: s.timezone,
+        task: s.task.name,
+        next: nextTicks(s, now, 3).map((d) => d.toISOString()),
+        lastFired: (await readTickState(redis, group, s.name)).sent?.toISOString() ?? null,
+      })),
+    ),
+  };
+}

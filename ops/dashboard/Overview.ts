@@ -5,7 +5,8 @@ import type { TopicAdmin } from '../../pipeline/kafka/TopicAdmin.js';
 import { dlqTopicOf } from '../../pipeline/retry/handOffHeaders.js';
 import { retryTopics } from '../../pipeline/task/taskTopics.js';
 import type { TaskDefinition } from '../../pipeline/task/defineTask.js';
-import { DEFAULT_GROUP_PREFIX, partitionLags } from '../cli/shared/groups.js';
+import { DEFAULT_GROUP_PREFIX } from '../cli/shared/groups.js';
+import { partitionLags } from '../../pipeline/kafka/partitionLags.js';
 import { listSchedules, type ScheduleListing } from '../cli/shared/scheduleListing.js';
 
 /** One task type as an operator sees it: is it consumed, how far behind, how much failed. */

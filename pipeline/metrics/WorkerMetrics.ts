@@ -13,6 +13,15 @@ export interface MetricsSource {
   };
   /** The task topic's partitions owned now, per task type. */
   assignment(): Record<string, number[]>;
+  /** Lag of the task topic's partitions this worker owns, from the brokers (so each partition has one reporter). */
+  lag(): Promise<readonly OwnedPartitionLag[]>;
+}
+
+export interface OwnedPartitionLag {
+  readonly type: string;
+  readonly partition: number;
+  /** End offset minus the group's committed offset: tasks written and not yet completed and committed. */
+  readonly lag: number;
 }
 
 /**
@@ -74,6 +83,23 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
   gauge('records_buffered', 'Fetched records waiting for room, across types.', [], (g) =>
     g.set(source.load().buffered),
   );
+  new Gauge({
+    name: `${prefix}partition_lag`,
+    help: "Tasks written and not yet committed, per partition of each type's task topic that this worker owns (asked of the brokers when scraped; sum over instances for a type's lag).",
+    labelNames: ['type', 'partition'],
+    registers,
+    async collect() {
+      this.reset();
+      let lags: readonly OwnedPartitionLag[];
+      try {
+        lags = await source.lag();
+      } catch {
+        // The brokers not answering leaves the series out rather than failing the whole scrape.
+        return;
+      }
+      for (const { type, partition, lag } of lags) this.set({ type, partition }, lag);
+    },
+  });
   gauge('partitions_assigned', "Partitions of each type's task topic this worker owns.", ['type'], (g) => {
     for (const [type, partitions] of Object.entries(source.assignment())) g.set({ type }, partitions.length);
   });

@@ -9,13 +9,15 @@ import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
 import { GroupConsumer } from '../kafka/GroupConsumer.js';
 import { RecordProducer } from '../kafka/RecordProducer.js';
 import { TopicAdmin } from '../kafka/TopicAdmin.js';
+import { GroupAdmin } from '../kafka/GroupAdmin.js';
+import { partitionLags } from '../kafka/partitionLags.js';
 import { rootLogger, type Logger } from '../logging/logger.js';
 import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
 import { DedupeStore } from '../dedupe/DedupeStore.js';
 import { TaskLocks } from '../locks/TaskLocks.js';
 import { createRedis } from '../redis/redisConnection.js';
 import { TaskCounters } from '../metrics/TaskCounters.js';
-import { registerWorkerMetrics, type MetricsSource } from '../metrics/WorkerMetrics.js';
+import { registerWorkerMetrics, type MetricsSource, type OwnedPartitionLag } from '../metrics/WorkerMetrics.js';
 import { HandOffSender } from '../retry/HandOffSender.js';
 import { retryTopics, taskTopics } from '../task/taskTopics.js';
 import { JobExecutor } from './JobExecutor.js';
@@ -57,6 +59,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private closing: Promise<void> | undefined;
   private readonly countersByType = new Map<string, TaskCounters>();
   private running = false;
+  /** Asks the brokers for lag when the metrics are scraped; connected on first use. */
+  private lagAdmin: GroupAdmin | undefined;
   /** Prometheus metrics of this worker (taskstream_*), read when scraped; serve them with any HTTP server. */
   readonly metrics: Registry;
 
@@ -194,6 +198,21 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     return this.stats();
   }
 
+  async lag(): Promise<OwnedPartitionLag[]> {
+    if (!this.running) return [];
+    this.lagAdmin ??= new GroupAdmin(this.kafka, this.brokers.join(','));
+    const out: OwnedPartitionLag[] = [];
+    for (const runner of this.runners.filter((r) => r.readsTaskTopic)) {
+      const owned = new Set(runner.ownedPartitions());
+      if (owned.size === 0) continue;
+      const group = `${this.options.groupPrefix}.${runner.task.name}`;
+      for (const p of await partitionLags(this.lagAdmin, group, [runner.task.topic])) {
+        if (owned.has(p.partition)) out.push({ type: runner.task.name, partition: p.partition, lag: p.lag });
+      }
+    }
+    return out;
+  }
+
   private redisClient(): Redis {
     this.redis ??= createRedis(this.options.redisUrl, this.log);
     return this.redis;
@@ -239,6 +258,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       const more = await Promise.allSettled([
         ...this.limiters.map((l) => l.close()),
         this.producer.close(),
+        this.lagAdmin ? this.lagAdmin.close() : Promise.resolve(),
         this.redis ? this.redis.quit() : Promise.resolve(),
       ]);
       for (const r of [...results, ...more]) {

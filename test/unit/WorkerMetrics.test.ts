@@ -11,6 +11,11 @@ function scraping(counters: TaskCounters, load = { held: 0, running: 0 }): () =>
     counters: () => new Map([['send-email', counters]]),
     load: () => ({ buffered: 7, byType: { 'send-email': load } }),
     assignment: () => ({ 'send-email': [0, 2, 5] }),
+    lag: () =>
+      Promise.resolve([
+        { type: 'send-email', partition: 0, lag: 4 },
+        { type: 'send-email', partition: 2, lag: 0 },
+      ]),
   };
   const registry = new Registry();
   registerWorkerMetrics(registry, source);
@@ -76,5 +81,11 @@ describe('worker metrics', () => {
     expect(samples.get('taskstream_tasks_running{type="send-email"}')).toBe(3);
     expect(samples.get('taskstream_records_buffered')).toBe(7);
     expect(samples.get('taskstream_partitions_assigned{type="send-email"}')).toBe(3);
+  });
+
+  it('reports the lag of each partition the worker owns, read when scraped', async () => {
+    const samples = await scraping(new TaskCounters())();
+    expect(samples.get('taskstream_partition_lag{type="send-email",partition="0"}')).toBe(4);
+    expect(samples.get('taskstream_partition_lag{type="send-email",partition="2"}')).toBe(0);
   });
 });

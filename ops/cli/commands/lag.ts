@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { partitionLags, resolveTargets } from '../shared/groups.js';
+import { resolveTargets } from '../shared/groups.js';
+import { partitionLags } from '../../../pipeline/kafka/partitionLags.js';
 import { printJson, printTable, say } from '../shared/output.js';
 import { configOf, withKafka } from '../shared/services.js';
 

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CommittedOffset, GroupAdmin, GroupInfo } from '../../../pipeline/kafka/GroupAdmin.js';
-import { partitionLags, resolveTargets, type GroupTarget } from '../shared/groups.js';
+import { resolveTargets, type GroupTarget } from '../shared/groups.js';
+import { partitionLags } from '../../../pipeline/kafka/partitionLags.js';
 import { duration, formatDuration, printJson, printTable, red, say } from '../shared/output.js';
 import {
   judgeProgress,

@@ -57,6 +57,40 @@ describe('worker metrics endpoint', () => {
     expect(samples.has('process_cpu_seconds_total')).toBe(true);
   });
 
+  it('reports the lag of the partitions it owns, and it falls to 0 once the tasks complete and commit', async () => {
+    const task = noteTask({ partitions: 3 });
+    const producer = await using(new TaskProducer());
+    await producer.enqueueMany(
+      task,
+      Array.from({ length: 5 }, (_, i) => ({ id: `t${i}`, key: `k${i}`, seq: i })),
+    );
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const worker = await startWorker({
+      handlers: [
+        handle(task, async () => {
+          started++;
+          await released;
+        }),
+      ],
+    });
+    const ops = await startOpsServer({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    onCleanup(() => ops.close());
+    const totalLag = async (): Promise<number> => {
+      let sum = 0;
+      for (const [name, value] of await scrape(ops.url)) {
+        if (name.startsWith(`taskstream_partition_lag{type="${task.name}"`)) sum += value;
+      }
+      return sum;
+    };
+
+    await waitFor('all five tasks to start', () => started === 5);
+    expect(await totalLag()).toBe(5); // running, so not committed
+    release();
+    await waitFor('the lag to fall to 0 after the commits', async () => (await totalLag()) === 0);
+  });
+
   it('answers /healthz, and /readyz with 200 while the worker runs and 503 once it closes', async () => {
     const task = noteTask();
     const worker = await startWorker({ handlers: [handle(task, () => undefined)] });

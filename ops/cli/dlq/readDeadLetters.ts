@@ -1,0 +1,64 @@
+import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
+import type { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
+import { RangeReader, type OffsetRange } from '../../../pipeline/kafka/RangeReader.js';
+import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
+import type { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
+import { note } from '../shared/output.js';
+import { cliLogger, OperationFailed } from '../shared/services.js';
+import { UsageError } from '../UsageError.js';
+
+/** Reading a dead-letter topic for `dlq list|show|replay`: its bounds, its records, a position in it. */
+
+export type DlqAdmins = { topics: TopicAdmin; groups: GroupAdmin; address: string };
+
+export async function dlqBounds(admins: DlqAdmins, topic: string): Promise<OffsetRange[]> {
+  if (!(await admins.topics.listTopics()).includes(topic)) {
+    throw new OperationFailed(
+      `dead-letter topic "${topic}" does not exist: no worker of this type has run here (\`taskstream topics create\` creates it)`,
+    );
+  }
+  return (await admins.groups.fetchTopicOffsets(topic)).map((b) => ({
+    partition: b.partition,
+    from: BigInt(b.low),
+    to: BigInt(b.high),
+  }));
+}
+
+/** Every record of the DLQ as it is now (its end offsets, read first, bound the read), by partition and offset. */
+export async function readDeadLetters(admins: DlqAdmins, topic: string): Promise<IncomingRecord[]> {
+  return readRanges(admins, topic, await dlqBounds(admins, topic));
+}
+
+export async function readRanges(
+  admins: DlqAdmins,
+  topic: string,
+  ranges: readonly OffsetRange[],
+): Promise<IncomingRecord[]> {
+  const kafka = createKafka({ brokers: brokersFromEnv(), logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
+  const records: IncomingRecord[] = [];
+  const { incomplete } = await new RangeReader(kafka, admins.address).read(topic, ranges, (r) => records.push(r));
+  for (const i of incomplete) {
+    note(
+      `warning: ${topic} partition ${i.partition} was read up to offset ${i.reached}, not ${i.to}: nothing more came`,
+    );
+  }
+  return records.sort((a, b) => a.partition - b.partition || (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+}
+
+export function parsePosition(text: string): { partition: number | undefined; offset: bigint } {
+  const m = /^(?:(\d+):)?(\d+)$/.exec(text.trim());
+  if (!m)
+    throw new UsageError(
+      `"${text}" is not a dead letter's position: give <partition>:<offset> (e.g. 0:17) or an offset`,
+    );
+  return { partition: m[1] === undefined ? undefined : Number(m[1]), offset: BigInt(m[2] as string) };
+}
+
+export function partitionHolding(bounds: readonly OffsetRange[], offset: bigint, text: string): number {
+  const holding = bounds.filter((b) => offset >= b.from && offset < b.to).map((b) => b.partition);
+  if (holding.length === 1) return holding[0] as number;
+  if (holding.length === 0) throw new OperationFailed(`no partition of the DLQ holds offset ${text}`);
+  throw new UsageError(
+    `offset ${text} exists in partitions ${holding.join(', ')}: give <partition>:<offset>, e.g. ${holding[0]}:${text}`,
+  );
+}

@@ -1,0 +1,115 @@
+import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
+import { RecordProducer } from '../../../pipeline/kafka/RecordProducer.js';
+import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
+import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
+import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
+import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
+import { printJson, say } from '../shared/output.js';
+import { cliLogger, OperationFailed, withKafka } from '../shared/services.js';
+import { matches, positionOf, replayCopy, rowOf, type DeadLetterFilter } from './deadLetters.js';
+import { printRows } from './printDeadLetters.js';
+import { readDeadLetters } from './readDeadLetters.js';
+import { markReplayed, replayedKey, replayedPositions, withReplayLock } from './replayMarkers.js';
+
+export interface ReplayOptions {
+  json?: boolean;
+  execute?: boolean;
+  includeReplayed?: boolean;
+}
+
+/** `dlq replay`: the chosen dead letters, each copied back to the task topic once (dry run unless executing). */
+export async function replayDeadLetters(
+  task: TaskDefinition,
+  filter: DeadLetterFilter,
+  opts: ReplayOptions,
+): Promise<void> {
+  const dlq = dlqTopicOf(task.topic);
+  const execute = opts.execute === true;
+  await withKafka(async (admins) => {
+    const chosen = (await readDeadLetters(admins, dlq)).filter((r) => matches(rowOf(r), filter));
+    if (execute && !(await admins.topics.listTopics()).includes(task.topic)) {
+      throw new OperationFailed(`topic "${task.topic}" of task type "${task.name}" does not exist`);
+    }
+    const url = redisUrlFromEnv();
+    const redis = createRedis(url);
+    try {
+      await pingRedis(redis, url);
+      const run = async () => {
+        const before = await replayedPositions(redis, dlq);
+        const copy = chosen.filter((r) => opts.includeReplayed || !before.has(positionOf(r)));
+        if (execute && copy.length > 0) await copyBack(admins.address, task, dlq, copy, redis);
+        return { before, copy };
+      };
+      const { before, copy } = execute ? await withReplayLock(redis, dlq, run) : await run();
+      reportReplay({ task, dlq, filter, chosen, copy: new Set(copy), before, execute, opts });
+    } finally {
+      redis.disconnect();
+    }
+  });
+}
+
+async function copyBack(
+  address: string,
+  task: TaskDefinition,
+  dlq: string,
+  letters: readonly IncomingRecord[],
+  redis: Parameters<typeof markReplayed>[0],
+): Promise<void> {
+  const kafka = createKafka({ brokers: brokersFromEnv(), logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
+  const producer = new RecordProducer(kafka, address);
+  try {
+    for (let i = 0; i < letters.length; i += 500) {
+      const batch = letters.slice(i, i + 500);
+      await producer.send(batch.map((r) => replayCopy(r, task.topic)));
+      // After the broker acknowledged the batch: a crash in between copies it again next time, never loses it.
+      await markReplayed(redis, dlq, batch.map(positionOf));
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+function reportReplay(r: {
+  task: TaskDefinition;
+  dlq: string;
+  filter: DeadLetterFilter;
+  chosen: readonly IncomingRecord[];
+  copy: ReadonlySet<IncomingRecord>;
+  before: ReadonlySet<string>;
+  execute: boolean;
+  opts: ReplayOptions;
+}): void {
+  const { task, dlq, filter, chosen, copy, before, execute, opts } = r;
+  const status = (rec: IncomingRecord): string =>
+    copy.has(rec) ? (execute ? 'copied' : 'to copy') : before.has(positionOf(rec)) ? 'already replayed' : 'skipped';
+  const skipped = chosen.length - copy.size;
+  if (opts.json) {
+    printJson({
+      dlqTopic: dlq,
+      topic: task.topic,
+      executed: execute,
+      letters: chosen.map((rec) => ({ ...rowOf(rec), status: status(rec) })),
+      copied: execute ? copy.size : 0,
+      toCopy: execute ? 0 : copy.size,
+      alreadyReplayed: skipped,
+    });
+    return;
+  }
+  if (chosen.length === 0) {
+    say(`no dead letters in ${dlq}${isFiltered(filter) ? ' match' : ''}: nothing to replay`);
+    return;
+  }
+  const byRow = new Map(chosen.map((rec) => [positionOf(rec), rec]));
+  printRows(chosen.map(rowOf), (row) => status(byRow.get(positionOf(row)) as IncomingRecord));
+  const already = skipped > 0 ? ` (${skipped} already replayed, left out; --include-replayed copies them again)` : '';
+  if (execute) {
+    say(`copied ${copy.size} dead letter${copy.size === 1 ? '' : 's'} to ${task.topic}${already}`);
+    say(`replayed positions are kept in Redis: ${replayedKey(dlq)}`);
+  } else {
+    say(`${copy.size} would be copied to ${task.topic}${already}. Apply with --execute.`);
+  }
+}
+
+export function isFiltered(f: DeadLetterFilter): boolean {
+  return f.error !== undefined || f.since !== undefined || f.until !== undefined || f.taskIds !== undefined;
+}

@@ -33,8 +33,13 @@ export class HttpEndpoint {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve());
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    // Once listening, a server error is logged; unhandled it would end the process.
+    server.on('error', (err) => log.error({ err }, 'endpoint server error'));
     const { address, port: bound } = server.address() as AddressInfo;
     const shown = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
     return new HttpEndpoint(server, `http://${shown.includes(':') ? `[${shown}]` : shown}:${bound}`);

@@ -1,9 +1,16 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Logger, Worker } from '../../pipeline/index.js';
+import type { Logger } from '../../pipeline/index.js';
 import { HttpEndpoint, json, text } from './HttpEndpoint.js';
 
+/** What the endpoint reads of a worker (a `Worker` is one). */
+export interface ServedWorker {
+  readonly metrics: Registry;
+  readonly ready: boolean;
+  readonly healthy: boolean;
+}
+
 export interface OpsServerOptions {
-  readonly worker: Worker;
+  readonly worker: ServedWorker;
   /** 0 picks a free port (see the endpoint's `url`). */
   readonly port: number;
   /** Default 0.0.0.0, so that a scraper on another host (or a pod's kubelet) reaches it. */
@@ -13,8 +20,9 @@ export interface OpsServerOptions {
 
 /**
  * A worker's operations endpoint: GET /metrics (Prometheus text: the worker's taskstream_* metrics and
- * Node's process metrics), /healthz (the process answers) and /readyz (the worker has joined its groups and
- * is not shutting down; 503 otherwise, so an orchestrator stops routing to it before it leaves).
+ * Node's process metrics), /healthz (503 once a consumer crashed with no restart coming, so a liveness probe
+ * restarts the process) and /readyz (the worker has joined its groups and is not shutting down; 503
+ * otherwise, so an orchestrator stops routing to it before it leaves).
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<HttpEndpoint> {
   const { worker, log } = options;
@@ -24,7 +32,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<HttpEnd
   const endpoint = await HttpEndpoint.start(
     async (path) => {
       if (path === '/metrics') return { status: 200, type: registry.contentType, body: await registry.metrics() };
-      if (path === '/healthz') return json(200, { status: 'ok' });
+      if (path === '/healthz')
+        return worker.healthy ? json(200, { status: 'ok' }) : json(503, { status: 'consumer crashed' });
       if (path === '/readyz') return worker.ready ? json(200, { status: 'ready' }) : json(503, { status: 'not ready' });
       return text(404, 'not found: try /metrics, /healthz or /readyz\n');
     },

@@ -89,20 +89,25 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
     labelNames: ['type', 'partition'],
     registers,
     async collect() {
+      // The brokers not answering (or not within 2 s) leaves the series out rather than failing the scrape.
+      const lags = await withinMs(2000, source.lag()).catch((): readonly OwnedPartitionLag[] => []);
+      // Reset and refill with no await between: two overlapping scrapes must not mix their series.
       this.reset();
-      let lags: readonly OwnedPartitionLag[];
-      try {
-        lags = await source.lag();
-      } catch {
-        // The brokers not answering leaves the series out rather than failing the whole scrape.
-        return;
-      }
       for (const { type, partition, lag } of lags) this.set({ type, partition }, lag);
     },
   });
   gauge('partitions_assigned', "Partitions of each type's task topic this worker owns.", ['type'], (g) => {
     for (const [type, partitions] of Object.entries(source.assignment())) g.set({ type }, partitions.length);
   });
+}
+
+/** The promise's value, or a rejection once `ms` pass. */
+function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A collect function: prom-client calls it with the metric as `this` before reading its values. */

@@ -35,6 +35,8 @@ export class TaskTypeRunner implements GroupListener {
   private dispatching = false;
   private pumping = false;
   private stopped = false;
+  /** Its consumer crashed and kafkajs will not restart it. */
+  dead = false;
   private readonly timers = new RunnerTimers();
   /** This runner reads retry tiers, whose records carry a not-before time. */
   readonly readsTaskTopic: boolean;
@@ -128,6 +130,8 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   onCrash(err: Error, restarting: boolean): void {
+    // Without a restart this type consumes nothing more: the worker is no longer healthy.
+    if (!restarting) this.dead = true;
     this.log.error({ err, restarting }, 'consumer crashed');
     this.events.emit('error', { error: err, restarting });
   }

@@ -61,6 +61,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private running = false;
   /** Asks the brokers for lag when the metrics are scraped; connected on first use. */
   private lagAdmin: GroupAdmin | undefined;
+  /** The lag read under way, awaited by close() so its admin client is not reconnected after being closed. */
+  private lagInFlight: Promise<unknown> = Promise.resolve();
   /** Prometheus metrics of this worker (taskstream_*), read when scraped; serve them with any HTTP server. */
   readonly metrics: Registry;
 
@@ -200,17 +202,29 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
 
   async lag(): Promise<OwnedPartitionLag[]> {
     if (!this.running) return [];
-    this.lagAdmin ??= new GroupAdmin(this.kafka, this.brokers.join(','));
-    const out: OwnedPartitionLag[] = [];
-    for (const runner of this.runners.filter((r) => r.readsTaskTopic)) {
-      const owned = new Set(runner.ownedPartitions());
-      if (owned.size === 0) continue;
-      const group = `${this.options.groupPrefix}.${runner.task.name}`;
-      for (const p of await partitionLags(this.lagAdmin, group, [runner.task.topic])) {
-        if (owned.has(p.partition)) out.push({ type: runner.task.name, partition: p.partition, lag: p.lag });
-      }
-    }
-    return out;
+    // Its own client with few retries (a fresh connection may meet a coordinator still loading): with the brokers
+    // away a scrape must still answer within its timeout, which WorkerMetrics bounds at 2 s.
+    this.lagAdmin ??= new GroupAdmin(
+      createKafka({ brokers: this.brokers, logger: this.log, clientId: `taskstream-lag-${this.id}`, retries: 2 }),
+      this.brokers.join(','),
+    );
+    const admin = this.lagAdmin;
+    const reading = Promise.all(
+      this.runners
+        .filter((r) => r.readsTaskTopic)
+        .map(async (runner) => {
+          const owned = new Set(runner.ownedPartitions());
+          if (owned.size === 0) return [];
+          const lags = await partitionLags(admin, `${this.options.groupPrefix}.${runner.task.name}`, [
+            runner.task.topic,
+          ]);
+          return lags
+            .filter((p) => owned.has(p.partition))
+            .map((p) => ({ type: runner.task.name, partition: p.partition, lag: p.lag }));
+        }),
+    );
+    this.lagInFlight = reading.catch(() => undefined);
+    return (await reading).flat();
   }
 
   private redisClient(): Redis {
@@ -232,9 +246,14 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     return { held, peakHeld, running, buffered, byType };
   }
 
-  /** Started and not closing: its groups are joined and it takes tasks (what a readiness probe asks). */
+  /** Started, not closing, and consuming every type: its groups are joined and it takes tasks (a readiness probe). */
   get ready(): boolean {
-    return this.running;
+    return this.running && this.healthy;
+  }
+
+  /** False once a type's consumer crashed with no restart coming: a liveness probe should restart the process. */
+  get healthy(): boolean {
+    return this.runners.every((r) => !r.dead);
   }
 
   /** The partitions this worker owns now, per task type. */
@@ -258,7 +277,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       const more = await Promise.allSettled([
         ...this.limiters.map((l) => l.close()),
         this.producer.close(),
-        this.lagAdmin ? this.lagAdmin.close() : Promise.resolve(),
+        this.lagInFlight.then(() => this.lagAdmin?.close()),
         this.redis ? this.redis.quit() : Promise.resolve(),
       ]);
       for (const r of [...results, ...more]) {

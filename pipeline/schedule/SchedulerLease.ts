@@ -6,12 +6,19 @@ export function leaseKey(group: string): string {
 
 /**
  * KEYS[1] the lease key. ARGV[1] the holder's token, ARGV[2] the lease in ms.
- * Returns 1 when the token still holds the lease (now extended by ARGV[2]), 0 when someone else holds it or it
- * expired. Compare-and-extend in one step: a PEXPIRE after a separate GET could extend a successor's lease.
+ * Returns 1 when the lease is ours afterwards: extended when the key carries our token, taken when the key is
+ * free; 0 when another token holds it. One script for both, so a holder whose renewal failed once (its local
+ * view dropped, the key still its own) renews instead of locking itself out until the key expires, and a
+ * PEXPIRE never follows a separate GET (which could extend a successor's lease).
  */
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+const HOLD = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
 end
 return 0
 `;
@@ -55,9 +62,7 @@ export class SchedulerLease {
   async hold(): Promise<boolean> {
     const sentAt = Date.now();
     try {
-      const held = this.isHeld(sentAt)
-        ? (await this.redis.eval(RENEW, 1, leaseKey(this.group), this.token, this.leaseMs)) === 1
-        : (await this.redis.set(leaseKey(this.group), this.token, 'PX', this.leaseMs, 'NX')) === 'OK';
+      const held = (await this.redis.eval(HOLD, 1, leaseKey(this.group), this.token, this.leaseMs)) === 1;
       // A 1% margin for clock drift between us and Redis, as Redlock's driftFactor does.
       this.validUntil = held ? sentAt + this.leaseMs * 0.99 - 2 : 0;
       return held;

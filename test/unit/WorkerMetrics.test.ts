@@ -6,16 +6,22 @@ import { registerWorkerMetrics, type MetricsSource } from '../../pipeline/metric
 import { parseSamples } from '../support/prometheus.js';
 
 /** A registry with one task type's counters and load, and its scrape as a map from sample to value. */
-function scraping(counters: TaskCounters, load = { held: 0, running: 0 }): () => Promise<Map<string, number>> {
+function scraping(
+  counters: TaskCounters,
+  load = { held: 0, running: 0 },
+  lag?: () => Promise<readonly { type: string; partition: number; lag: number }[]>,
+): () => Promise<Map<string, number>> {
   const source: MetricsSource = {
     counters: () => new Map([['send-email', counters]]),
     load: () => ({ buffered: 7, byType: { 'send-email': load } }),
     assignment: () => ({ 'send-email': [0, 2, 5] }),
-    lag: () =>
-      Promise.resolve([
-        { type: 'send-email', partition: 0, lag: 4 },
-        { type: 'send-email', partition: 2, lag: 0 },
-      ]),
+    lag:
+      lag ??
+      (() =>
+        Promise.resolve([
+          { type: 'send-email', partition: 0, lag: 4 },
+          { type: 'send-email', partition: 2, lag: 0 },
+        ])),
   };
   const registry = new Registry();
   registerWorkerMetrics(registry, source);
@@ -87,5 +93,12 @@ describe('worker metrics', () => {
     const samples = await scraping(new TaskCounters())();
     expect(samples.get('taskstream_partition_lag{type="send-email",partition="0"}')).toBe(4);
     expect(samples.get('taskstream_partition_lag{type="send-email",partition="2"}')).toBe(0);
+  });
+
+  it('still answers a scrape, without lag series, when the brokers do not answer the lag query', async () => {
+    const never = (): Promise<never> => new Promise<never>(() => undefined);
+    const samples = await scraping(new TaskCounters(), undefined, never)();
+    expect(samples.get('taskstream_tasks_completed_total{type="send-email"}')).toBe(0);
+    expect([...samples.keys()].some((k) => k.startsWith('taskstream_partition_lag'))).toBe(false);
   });
 });

@@ -30,7 +30,14 @@ export function registerWorkerCommand(program: Command): void {
         },
         log,
       );
-      await worker.start();
+      try {
+        await worker.start();
+      } catch (err) {
+        // A worker that cannot start must exit: the endpoint's open socket would otherwise keep the process up.
+        await worker.close();
+        await ops?.close();
+        throw err;
+      }
     });
 }
 

@@ -33,6 +33,15 @@ describe('taskstream CLI failures', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
+  it('a worker serving metrics that cannot reach Kafka exits 1, its open port notwithstanding', async () => {
+    const r = await runCli(['worker', '--metrics-port', '0', '--metrics-host', '127.0.0.1'], {
+      env: DEAD_BROKER,
+      timeoutMs: 90_000,
+    });
+    expect(r.code).toBe(1); // null would mean the timeout killed it: the process hung
+    expect(r.stderr).toMatch(/Kafka does not answer at 127\.0\.0\.1:1/);
+  });
+
   it('enqueue with an unreachable registry gives one line naming its address and the same hint', async () => {
     const cfg = writeCliConfig();
     const r = await runCli(['--config', cfg.file, 'enqueue', cfg.name, noteJson('a')], {

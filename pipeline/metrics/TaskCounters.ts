@@ -36,6 +36,12 @@ export class TaskCounters {
     this.durationSumSeconds += seconds;
   }
 
+  /** A redelivered task whose dedupe mark says it completed before: done here too, with no run to time. */
+  acknowledgedAsDone(): void {
+    this.completed++;
+    this.deduplicated++;
+  }
+
   deadLetteredWith(error: Error): void {
     const code = deadLetterCode(error);
     this.deadLettered.set(code, (this.deadLettered.get(code) ?? 0) + 1);

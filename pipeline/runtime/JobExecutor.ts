@@ -22,12 +22,14 @@ import type { TaskHandler } from './TaskContext.js';
  * - dead-lettered: a copy is in the dead-letter topic; for this offset the task is done.
  */
 export type JobResult =
-  | { readonly kind: 'completed' }
+  | { readonly kind: 'completed'; readonly deduplicated?: true }
   | { readonly kind: 'retry'; readonly error: Error; readonly delayMs: number; readonly consumesAttempt: boolean }
   | { readonly kind: 'retry-handed-off'; readonly error: Error; readonly delayMs: number; readonly topic: string }
   | { readonly kind: 'dead-lettered'; readonly error: Error };
 
 const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
+/** Done before (a dedupe mark): acknowledged without running the handler. */
+const DEDUPLICATED: JobResult = Object.freeze({ kind: 'completed', deduplicated: true });
 
 export interface ExecutorHooks {
   onStart(job: Job): void;
@@ -104,7 +106,7 @@ export class JobExecutor {
     const { dedupe, locks } = this.guards;
     if (dedupe && (await dedupe.isDone(job.taskId))) {
       this.hooks.onDeduplicated(job);
-      return COMPLETED;
+      return DEDUPLICATED;
     }
     let held: HeldLock | undefined;
     if (this.task.lock && locks) {

@@ -24,7 +24,9 @@ export class OutcomeReporter {
     if (result.kind === 'completed') {
       // An attempt that ended synchronously has no start time: it ran within one turn of the event loop.
       const durationMs = startedAt === undefined ? 0 : Date.now() - startedAt;
-      this.counters.completedIn(durationMs);
+      // A deduplicated task ran no handler: its time (a Redis round trip) is not a task's duration.
+      if (result.deduplicated) this.counters.acknowledgedAsDone();
+      else this.counters.completedIn(durationMs);
       if (this.events.listens('task:completed')) {
         this.events.emit('task:completed', { ...taskEvent(this.task, job), durationMs });
       }

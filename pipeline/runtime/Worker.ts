@@ -149,7 +149,6 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
           if (this.listens('task:started')) this.emit('task:started', taskEvent(task, job));
         },
         onDeduplicated: (job) => {
-          this.countersOf(task).deduplicated++;
           if (this.listens('task:deduplicated')) this.emit('task:deduplicated', taskEvent(task, job));
         },
         afterHandOff: this.options.testHooks?.afterHandOff,

@@ -57,6 +57,32 @@ describe('worker metrics endpoint', () => {
     expect(samples.has('process_cpu_seconds_total')).toBe(true);
   });
 
+  it('counts a task whose id completed before as completed and deduplicated, with no duration', async () => {
+    const task = noteTask(); // dedupe is on by default
+    const producer = await using(new TaskProducer());
+    await producer.enqueue(task, { id: 'once', key: 'k', seq: 1 }, { id: 'same-task' });
+    await producer.enqueue(task, { id: 'twice', key: 'k', seq: 2 }, { id: 'same-task' });
+    let runs = 0;
+    const worker = await startWorker({
+      handlers: [
+        handle(task, async () => {
+          runs++;
+          await new Promise((r) => setTimeout(r, 5));
+        }),
+      ],
+    });
+    const ops = await startOpsServer({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    onCleanup(() => ops.close());
+    await waitFor('both records to be acknowledged', () => worker.counters().get(task.name)?.completed === 2);
+
+    const samples = await scrape(ops.url);
+    const type = `type="${task.name}"`;
+    expect(runs).toBe(1);
+    expect(samples.get(`taskstream_tasks_completed_total{${type}}`)).toBe(2);
+    expect(samples.get(`taskstream_tasks_deduplicated_total{${type}}`)).toBe(1);
+    expect(samples.get(`taskstream_task_duration_seconds_count{${type}}`)).toBe(1);
+  });
+
   it('reports the lag of the partitions it owns, and it falls to 0 once the tasks complete and commit', async () => {
     const task = noteTask({ partitions: 3 });
     const producer = await using(new TaskProducer());

@@ -13,6 +13,9 @@ export interface PrivateRedis {
   readonly port: number;
   /** SIGKILL, then a fresh server on the same port: without persistence, every key is gone. */
   restartLosingData(): Promise<void>;
+  /** SIGSTOP: the server keeps its data and its connections but answers nothing until `resume`. */
+  pause(): void;
+  resume(): void;
 }
 
 /**
@@ -35,6 +38,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill(child);
       child = await launch(port, dir);
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
 

@@ -7,9 +7,10 @@ import { createLogger } from '../../../pipeline/logging/logger.js';
 import { startDashboard } from '../../../ops/dashboard/DashboardServer.js';
 import type { HttpEndpoint } from '../../../ops/server/HttpEndpoint.js';
 import type { Overview, ScheduleSource } from '../../../ops/dashboard/Overview.js';
-import { defineSchedule, Scheduler } from '../../../pipeline/schedule/index.js';
+import { Scheduler } from '../../../pipeline/schedule/index.js';
 import { Redis } from 'ioredis';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
+import { everySecond } from '../../support/fixtures/schedules.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { rawKafka } from '../../support/readTopic.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';
@@ -84,12 +85,7 @@ describe('dashboard', () => {
 
   it('shows each schedule with its next tick, its last fired tick and the instance that fires it', async () => {
     const task = noteTask();
-    const schedule = defineSchedule({
-      name: uniqueName('every-second'),
-      task,
-      cron: '* * * * * *',
-      payload: (tick) => ({ id: tick.toISOString(), key: 'k', seq: 1 }),
-    });
+    const schedule = everySecond(task);
     const group = uniqueName('sched');
     const redis = new Redis(services().redisUrl);
     onCleanup(() => redis.quit());

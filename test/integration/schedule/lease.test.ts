@@ -2,9 +2,10 @@
 // tick twice, and after a crash at most re-sends the tick in flight, with the same task id.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { defineSchedule, leaseHolder, Scheduler, type ScheduleDefinition } from '../../../pipeline/schedule/index.js';
+import { leaseHolder, Scheduler, type ScheduleDefinition } from '../../../pipeline/schedule/index.js';
 import { SchedulerLease } from '../../../pipeline/schedule/SchedulerLease.js';
 import { HEADER } from '../../../pipeline/task/headers.js';
+import { EVERY_SECOND, everySecond } from '../../support/fixtures/schedules.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { duplicateIds } from '../../support/invariants.js';
 import { readAll, startReadingTask, type SeenRecord } from '../../support/readTopic.js';
@@ -12,17 +13,6 @@ import { onCleanup, uniqueName, using } from '../../support/resources.js';
 import { startCli, writeCliConfig } from '../../support/runCli.js';
 import { services } from '../../support/services.js';
 import { waitFor } from '../../support/waitFor.js';
-
-const EVERY_SECOND = '* * * * * *';
-
-function everySecond(task: ReturnType<typeof noteTask>, name = uniqueName('tick')): ScheduleDefinition {
-  return defineSchedule({
-    name,
-    task,
-    cron: EVERY_SECOND,
-    payload: (tick) => ({ id: tick.toISOString(), key: 'k', seq: 1 }),
-  });
-}
 
 /** The ticks of the records, in topic order (one key, so one partition), from their task ids `<name>@<tick>`. */
 function ticksOf(records: readonly SeenRecord[], schedule: ScheduleDefinition): number[] {

@@ -24,6 +24,9 @@ export function brokersFromEnv(): string[] {
     .filter(Boolean);
 }
 
+/** The client handle the admin, consumer and producer classes of this folder are built on (opaque elsewhere). */
+export type KafkaClient = Kafka;
+
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   const brokers = options.brokers ? [...options.brokers] : brokersFromEnv();
   if (brokers.length === 0)

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { bumpEpoch } from '../../../pipeline/dedupe/DedupeEpoch.js';
 import type { GroupInfo } from '../../../pipeline/kafka/GroupAdmin.js';
-import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
 import { OffsetAdmin } from '../../../pipeline/kafka/OffsetAdmin.js';
-import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
 import { parseIsoDateTime, parseIsoDuration } from '../isoTime.js';
 import { planReset, totals, type PartitionPlan, type PartitionState, type ResetTarget } from '../offsets/resetPlan.js';
 import { note, printJson, printTable, say } from '../shared/output.js';
-import { cliLogger, OperationFailed, withKafka } from '../shared/services.js';
+import { OperationFailed, withKafka, withRedis } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 interface ResetOptions {
@@ -124,7 +122,7 @@ function parsePartitions(text: string): number[] {
 async function resetOffsets(opts: ResetOptions, target: ResetTarget, only: number[] | undefined): Promise<void> {
   const { group, topic } = opts;
   const execute = opts.execute === true;
-  await withKafka(async ({ topics, groups, address }) => {
+  await withKafka(async ({ topics, groups, address, kafka }) => {
     if (!(await topics.listTopics()).includes(topic)) throw new OperationFailed(`topic "${topic}" does not exist`);
     let bounds = await groups.fetchTopicOffsets(topic);
     if (only) {
@@ -144,12 +142,6 @@ async function resetOffsets(opts: ResetOptions, target: ResetTarget, only: numbe
     for (const c of await groups.fetchOffsets(group, [topic])) {
       if (BigInt(c.offset) >= 0n) committed.set(c.partition, BigInt(c.offset));
     }
-    const kafka = createKafka({
-      brokers: brokersFromEnv(),
-      logger: cliLogger(),
-      clientId: 'taskstream-cli',
-      retries: 3,
-    });
     const offsetAdmin = new OffsetAdmin(kafka, address);
     try {
       const atTime = target.kind === 'time' ? await offsetAdmin.offsetsAtTime(topic, target.timestampMs) : undefined;
@@ -197,11 +189,8 @@ function describeMember(m: GroupInfo['members'][number]): string {
 }
 
 async function bumpDedupeEpoch(group: string): Promise<number> {
-  const url = redisUrlFromEnv();
-  const redis = createRedis(url);
   try {
-    await pingRedis(redis, url);
-    return await bumpEpoch(redis, group);
+    return await withRedis((redis) => bumpEpoch(redis, group));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new OperationFailed(
@@ -209,8 +198,6 @@ async function bumpDedupeEpoch(group: string): Promise<number> {
       'SERVICE_UNAVAILABLE',
       err,
     );
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,17 +1,12 @@
-import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
-import type { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
 import { RangeReader, type OffsetRange } from '../../../pipeline/kafka/RangeReader.js';
 import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
-import type { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import { note } from '../shared/output.js';
-import { cliLogger, OperationFailed } from '../shared/services.js';
+import { OperationFailed, type KafkaAdmins } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 /** Reading a dead-letter topic for `dlq list|show|replay`: its bounds, its records, a position in it. */
 
-export type DlqAdmins = { topics: TopicAdmin; groups: GroupAdmin; address: string };
-
-export async function dlqBounds(admins: DlqAdmins, topic: string): Promise<OffsetRange[]> {
+export async function dlqBounds(admins: KafkaAdmins, topic: string): Promise<OffsetRange[]> {
   if (!(await admins.topics.listTopics()).includes(topic)) {
     throw new OperationFailed(
       `dead-letter topic "${topic}" does not exist: no worker of this type has run here (\`taskstream topics create\` creates it)`,
@@ -25,18 +20,19 @@ export async function dlqBounds(admins: DlqAdmins, topic: string): Promise<Offse
 }
 
 /** Every record of the DLQ as it is now (its end offsets, read first, bound the read), by partition and offset. */
-export async function readDeadLetters(admins: DlqAdmins, topic: string): Promise<IncomingRecord[]> {
+export async function readDeadLetters(admins: KafkaAdmins, topic: string): Promise<IncomingRecord[]> {
   return readRanges(admins, topic, await dlqBounds(admins, topic));
 }
 
 export async function readRanges(
-  admins: DlqAdmins,
+  admins: KafkaAdmins,
   topic: string,
   ranges: readonly OffsetRange[],
 ): Promise<IncomingRecord[]> {
-  const kafka = createKafka({ brokers: brokersFromEnv(), logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
   const records: IncomingRecord[] = [];
-  const { incomplete } = await new RangeReader(kafka, admins.address).read(topic, ranges, (r) => records.push(r));
+  const { incomplete } = await new RangeReader(admins.kafka, admins.address).read(topic, ranges, (r) =>
+    records.push(r),
+  );
   for (const i of incomplete) {
     note(
       `warning: ${topic} partition ${i.partition} was read up to offset ${i.reached}, not ${i.to}: nothing more came`,

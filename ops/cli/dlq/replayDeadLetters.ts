@@ -1,11 +1,10 @@
-import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
+import type { Redis } from 'ioredis';
 import { RecordProducer } from '../../../pipeline/kafka/RecordProducer.js';
 import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
-import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
 import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { printJson, say } from '../shared/output.js';
-import { cliLogger, OperationFailed, withKafka } from '../shared/services.js';
+import { OperationFailed, withKafka, withRedis, type KafkaAdmins } from '../shared/services.js';
 import { matches, positionOf, replayCopy, rowOf, type DeadLetterFilter } from './deadLetters.js';
 import { printRows } from './printDeadLetters.js';
 import { readDeadLetters } from './readDeadLetters.js';
@@ -30,33 +29,27 @@ export async function replayDeadLetters(
     if (execute && !(await admins.topics.listTopics()).includes(task.topic)) {
       throw new OperationFailed(`topic "${task.topic}" of task type "${task.name}" does not exist`);
     }
-    const url = redisUrlFromEnv();
-    const redis = createRedis(url);
-    try {
-      await pingRedis(redis, url);
+    await withRedis(async (redis) => {
       const run = async () => {
         const before = await replayedPositions(redis, dlq);
         const copy = chosen.filter((r) => opts.includeReplayed || !before.has(positionOf(r)));
-        if (execute && copy.length > 0) await copyBack(admins.address, task, dlq, copy, redis);
+        if (execute && copy.length > 0) await copyBack(admins, task, dlq, copy, redis);
         return { before, copy };
       };
       const { before, copy } = execute ? await withReplayLock(redis, dlq, run) : await run();
       reportReplay({ task, dlq, filter, chosen, copy: new Set(copy), before, execute, opts });
-    } finally {
-      redis.disconnect();
-    }
+    });
   });
 }
 
 async function copyBack(
-  address: string,
+  admins: KafkaAdmins,
   task: TaskDefinition,
   dlq: string,
   letters: readonly IncomingRecord[],
-  redis: Parameters<typeof markReplayed>[0],
+  redis: Redis,
 ): Promise<void> {
-  const kafka = createKafka({ brokers: brokersFromEnv(), logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
-  const producer = new RecordProducer(kafka, address);
+  const producer = new RecordProducer(admins.kafka, admins.address);
   try {
     for (let i = 0; i < letters.length; i += 500) {
       const batch = letters.slice(i, i + 500);

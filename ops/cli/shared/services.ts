@@ -8,7 +8,7 @@ import {
   type ErrorCode,
 } from '../../../pipeline/errors.js';
 import { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
-import { brokersFromEnv, createKafka } from '../../../pipeline/kafka/KafkaConnection.js';
+import { brokersFromEnv, createKafka, type KafkaClient } from '../../../pipeline/kafka/KafkaConnection.js';
 import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import type { Logger } from '../../../pipeline/logging/logger.js';
 import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
@@ -40,6 +40,8 @@ export function configOf(command: Command): Promise<LoadedConfig> {
 
 export interface KafkaAdmins {
   readonly address: string;
+  /** The command's client, for what the admins do not cover (reading ranges, producing, offset commits). */
+  readonly kafka: KafkaClient;
   readonly topics: TopicAdmin;
   readonly groups: GroupAdmin;
 }
@@ -55,7 +57,7 @@ export async function withKafka<T>(fn: (admins: KafkaAdmins) => Promise<T>): Pro
   const address = brokers.join(',');
   await probeKafka();
   const kafka = createKafka({ brokers, logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
-  const admins = { address, topics: new TopicAdmin(kafka, address), groups: new GroupAdmin(kafka, address) };
+  const admins = { address, kafka, topics: new TopicAdmin(kafka, address), groups: new GroupAdmin(kafka, address) };
   try {
     return await translateErrors(() => fn(admins));
   } finally {

@@ -6,8 +6,8 @@ import type { TaskCounters } from './TaskCounters.js';
 export interface MetricsSource {
   /** Outcome counts per task type. */
   counters(): ReadonlyMap<string, TaskCounters>;
-  /** Tasks held and running per task type, and fetched records waiting for room. */
-  load(): {
+  /** Tasks held and running per task type, and fetched records waiting for room (the worker's stats). */
+  stats(): {
     readonly buffered: number;
     readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
   };
@@ -74,14 +74,14 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
     'Tasks in memory (in key queues or running), per type; bounded by maxHeldTasks.',
     ['type'],
     (g) => {
-      for (const [type, t] of Object.entries(source.load().byType)) g.set({ type }, t.held);
+      for (const [type, t] of Object.entries(source.stats().byType)) g.set({ type }, t.held);
     },
   );
   gauge('tasks_running', 'Handlers running now, per type.', ['type'], (g) => {
-    for (const [type, t] of Object.entries(source.load().byType)) g.set({ type }, t.running);
+    for (const [type, t] of Object.entries(source.stats().byType)) g.set({ type }, t.running);
   });
   gauge('records_buffered', 'Fetched records waiting for room, across types.', [], (g) =>
-    g.set(source.load().buffered),
+    g.set(source.stats().buffered),
   );
   new Gauge({
     name: `${prefix}partition_lag`,

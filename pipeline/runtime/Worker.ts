@@ -195,10 +195,6 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     return this.countersByType;
   }
 
-  load(): WorkerStats {
-    return this.stats();
-  }
-
   async lag(): Promise<OwnedPartitionLag[]> {
     if (!this.running) return [];
     // Its own client with few retries (a fresh connection may meet a coordinator still loading): with the brokers

@@ -13,7 +13,7 @@ function scraping(
 ): () => Promise<Map<string, number>> {
   const source: MetricsSource = {
     counters: () => new Map([['send-email', counters]]),
-    load: () => ({ buffered: 7, byType: { 'send-email': load } }),
+    stats: () => ({ buffered: 7, byType: { 'send-email': load } }),
     assignment: () => ({ 'send-email': [0, 2, 5] }),
     lag:
       lag ??

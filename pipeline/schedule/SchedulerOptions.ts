@@ -30,6 +30,11 @@ export interface ResolvedSchedulerOptions {
 
 const GROUP = /^[A-Za-z0-9._-]{1,100}$/;
 
+/** A group name fit for the Redis keys it names: 1 to 100 letters, digits, '.', '_' or '-'. */
+export function isSchedulerGroup(group: string): boolean {
+  return GROUP.test(group);
+}
+
 /** Checks the options once, when the scheduler is built, and fills in the defaults. */
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
   const { schedules } = options;
@@ -46,7 +51,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     names.add(d.name);
   });
   const group = options.group ?? 'default';
-  if (!GROUP.test(group)) {
+  if (!isSchedulerGroup(group)) {
     throw new ConfigError(`scheduler group ${JSON.stringify(group)} must be 1 to 100 letters, digits, '.', '_' or '-'`);
   }
   const leaseMs = options.leaseMs ?? 15_000;

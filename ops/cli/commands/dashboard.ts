@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
 import { startDashboard } from '../../dashboard/DashboardServer.js';
 import { portNumber, positiveInt, say } from '../shared/output.js';
+import { schedulerGroupArg } from '../shared/scheduleListing.js';
 import { cliLogger, configOf, withKafka } from '../shared/services.js';
 
 export function registerDashboardCommand(program: Command): void {
@@ -18,6 +19,7 @@ export function registerDashboardCommand(program: Command): void {
     .option('--schedule-group <group>', 'scheduler group whose lease and ticks to show', 'default')
     .action(async (opts: { port: number; host: string; refresh: number; scheduleGroup: string }, cmd: Command) => {
       const config = await configOf(cmd);
+      const group = schedulerGroupArg('--schedule-group', opts.scheduleGroup);
       // Schedules live in Redis; the page still shows the task types when Redis is away.
       const redis = config.schedules.length > 0 ? createRedis(redisUrlFromEnv(), cliLogger()) : undefined;
       try {
@@ -25,7 +27,7 @@ export function registerDashboardCommand(program: Command): void {
           const server = await startDashboard({
             tasks: config.tasks,
             admins,
-            schedules: redis && { schedules: config.schedules, redis, group: opts.scheduleGroup },
+            schedules: redis && { schedules: config.schedules, redis, group },
             port: opts.port,
             host: opts.host,
             refreshSeconds: opts.refresh,

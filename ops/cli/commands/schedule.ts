@@ -3,19 +3,12 @@ import { createLogger } from '../../../pipeline/logging/logger.js';
 import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.js';
 import { Scheduler } from '../../../pipeline/schedule/index.js';
 import { duration, printJson, printTable, say } from '../shared/output.js';
-import { listSchedules } from '../shared/scheduleListing.js';
+import { listSchedules, schedulerGroupArg } from '../shared/scheduleListing.js';
 import { configOf, probeKafka, translateErrors, withRedis } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 interface GroupOption {
   group: string;
-}
-
-const GROUP = /^[A-Za-z0-9._-]{1,100}$/;
-
-function group(value: string): string {
-  if (!GROUP.test(value)) throw new UsageError(`--group "${value}" may hold only letters, digits, '.', '_' and '-'`);
-  return value;
 }
 
 export function registerScheduleCommand(program: Command): void {
@@ -30,7 +23,7 @@ export function registerScheduleCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: GroupOption & { json?: boolean }, cmd: Command) => {
       const config = await configOf(cmd);
-      const name = group(opts.group);
+      const name = schedulerGroupArg('--group', opts.group);
       // Without schedules there is nothing to read from Redis, so it need not be up.
       const listing =
         config.schedules.length === 0
@@ -69,7 +62,7 @@ pipeline/schedule/README.md). Logs are JSON lines on stdout.`,
       if (config.schedules.length === 0) {
         throw new UsageError('the config declares no schedules to run (export `schedules` beside `tasks`)');
       }
-      const name = group(opts.group);
+      const name = schedulerGroupArg('--group', opts.group);
       // Fail at once, in one line, when a service is away; once running, the scheduler rides out outages.
       await probeKafka();
       await withRedis(async () => undefined);

@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import { leaseHolder, nextTicks, readTickState, type ScheduleDefinition } from '../../../pipeline/schedule/index.js';
+import {
+  isSchedulerGroup,
+  leaseHolder,
+  nextTicks,
+  readTickState,
+  type ScheduleDefinition,
+} from '../../../pipeline/schedule/index.js';
+import { UsageError } from '../UsageError.js';
 
 /** What `schedule list --json` prints and the dashboard shows: times are ISO 8601 in UTC, null when there is none. */
 export interface ScheduleListing {
@@ -37,4 +44,11 @@ export async function listSchedules(
       })),
     ),
   };
+}
+
+/** A scheduler group given on the command line (`option` names the flag), checked as the Scheduler checks it. */
+export function schedulerGroupArg(option: string, value: string): string {
+  if (!isSchedulerGroup(value))
+    throw new UsageError(`${option} "${value}" may hold only letters, digits, '.', '_' and '-'`);
+  return value;
 }

@@ -59,6 +59,17 @@ describe('taskstream CLI failures', () => {
     expect(r.stderr).toContain("unknown option '--no-such-option'");
   });
 
+  it('a scheduler group that cannot name a Redis key exits 2, in schedule and dashboard alike', async () => {
+    for (const [args, option] of [
+      [['schedule', 'list', '--group', 'a b'], '--group'],
+      [['dashboard', '--schedule-group', 'a b'], '--schedule-group'],
+    ] as const) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe(`taskstream: ${option} "a b" may hold only letters, digits, '.', '_' and '-'`);
+    }
+  });
+
   it('a missing argument exits 2', async () => {
     const r = await runCli(['enqueue']);
     expect(r.code).toBe(2);

@@ -30,6 +30,21 @@ function expectEachTickOnceInOrder(records: readonly SeenRecord[], schedule: Sch
   return ticks;
 }
 
+/** Waits until `successor` holds the group's lease and has fired two ticks after `since`. */
+async function takenOver(
+  redis: Redis,
+  group: string,
+  successor: Scheduler,
+  ticks: () => number[],
+  since: number,
+): Promise<void> {
+  await waitFor(
+    'the successor to hold the lease',
+    async () => (await leaseHolder(redis, group)) === successor.instanceId,
+  );
+  await waitFor('two ticks fired after the takeover began', () => ticks().filter((t) => t > since).length >= 2);
+}
+
 function redisClient(): Redis {
   const redis = new Redis(services().redisUrl);
   onCleanup(() => redis.quit());
@@ -85,14 +100,7 @@ describe('scheduler lease', () => {
 
     await first.close();
     const closedAt = Date.now();
-    await waitFor(
-      'the second instance to hold the lease',
-      async () => (await leaseHolder(redis, group)) === second.instanceId,
-    );
-    await waitFor(
-      'two ticks fired after the close',
-      () => ticksOf(reader.records, schedule).filter((t) => t > closedAt).length >= 2,
-    );
+    await takenOver(redis, group, second, () => ticksOf(reader.records, schedule), closedAt);
     await second.close();
 
     expectEachTickOnceInOrder(await readAll(task.topic), schedule);
@@ -117,14 +125,7 @@ describe('scheduler lease', () => {
     crashing.signal('SIGKILL');
     await crashing.result;
     const crashedAt = Date.now();
-    await waitFor(
-      'the standby to hold the lease',
-      async () => (await leaseHolder(redis, group)) === standby.instanceId,
-    );
-    await waitFor(
-      'two ticks fired after the crash',
-      () => ticksOf(reader.records, schedule).filter((t) => t > crashedAt).length >= 2,
-    );
+    await takenOver(redis, group, standby, () => ticksOf(reader.records, schedule), crashedAt);
     await standby.close();
 
     // A kill between sending a tick and recording it sent makes the standby send that tick again, with the same

@@ -86,10 +86,17 @@ describe('taskstream workers', () => {
       task,
       [1, 2, 3].map((seq) => ({ id: `n${seq}`, key: 'one-key', seq })),
     );
-    await waitFor('offset 1 committed', async () => (await committedOffsets(group, cfg.topic)).get(0) === 1n);
+    // Each step's own limit, summed, stays under the test's 120 s, so a slow step fails naming itself (CI once
+    // timed this test out with no word of which step was slow).
+    await waitFor('offset 1 committed', async () => (await committedOffsets(group, cfg.topic)).get(0) === 1n, {
+      timeoutMs: 30_000,
+    });
 
     const args = ['--config', cfg.file, 'workers', '--type', cfg.name, '--group', group, '--stuck-after', '1s'];
-    const r = await runCli([...args, '--sample', '1500ms', '--json']);
+    const r = await runCli([...args, '--sample', '1500ms', '--json'], {
+      timeoutMs: 30_000,
+      env: { TASKSTREAM_LOG_LEVEL: 'warn' },
+    });
     expect(r.code, r.stderr).toBe(0);
     const [report] = r.json<WorkersReport[]>();
     const memberId = report?.members[0]?.memberId;
@@ -107,7 +114,10 @@ describe('taskstream workers', () => {
       },
     ]);
 
-    const human = await runCli([...args, '--sample', '0']);
+    const human = await runCli([...args, '--sample', '0'], {
+      timeoutMs: 30_000,
+      env: { TASKSTREAM_LOG_LEVEL: 'warn' },
+    });
     expect(human.code, human.stderr).toBe(0);
     const row = human.stdout.split('\n').find((l) => l.startsWith(cfg.topic));
     expect(row).toContain(memberId);

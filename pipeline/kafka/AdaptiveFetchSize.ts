@@ -1,12 +1,12 @@
 /**
  * The bytes fetched per partition, adapted to how much of each fetch the worker could keep.
  *
- * Large fetches are cheapest per record while handlers keep up (kafkajs's cost per fetch is high), but when
- * they do not, the part of a fetch beyond the worker's bound is dropped and fetched again later: with small
- * tasks and a 1 MiB fetch that was 20 times the work. So the size shrinks to what the last fetch could keep
- * and grows back towards the maximum while whole fetches are kept. It starts at the minimum: a worker usually
- * starts behind a backlog (a deploy, a restart), and a first fetch at the maximum decoded a mebibyte per
- * partition to keep a thousand records of it (in the runtime bench's drain, that was half of all it decoded).
+ * Large fetches are cheapest per record while handlers keep up (kafkajs's cost per fetch is high). A task
+ * topic's worker keeps every record it fetches (in its fetch buffer when there is no room), so there the size
+ * only grows, from the minimum towards the maximum. Starting small pays: in the runtime bench's drain,
+ * starting at the maximum was 5-10% slower, as mebibyte responses cost more to decode and collect than the
+ * fetches they save. A retry tier leaves records that are not yet due to Kafka; there the size shrinks to what
+ * the last fetch could keep, so a waiting tier does not decode a mebibyte to keep a few records.
  *
  * kafkajs fixes maxBytesPerPartition when the consumer is made, but reads the field on every fetch and writes
  * it with Buffer.writeInt32BE, which converts its argument with valueOf: this object is handed over in the

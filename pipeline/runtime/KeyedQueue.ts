@@ -1,54 +1,42 @@
 /**
- * The records of one partition waiting to start, with per-key order: a record may start only when no earlier
- * record of its key is still running (Confluent Parallel Consumer's KEY ordering). Records without a key
- * have no order and start as soon as there is capacity.
+ * The records of one partition waiting to start, with per-key order: an item may start only when no earlier
+ * item of its key is still running (Confluent Parallel Consumer's KEY ordering). Items without a key have no
+ * order and start as soon as there is capacity.
+ *
+ * Pushing is only an append: an item's key is looked at when `take` reaches it. Most items reach the head
+ * with their key free and start from there, so the per-key bookkeeping (a list per key, a ready list) is paid
+ * only by items whose key is busy when their turn comes. Eager bookkeeping at push time was most of what the
+ * runtime spent per asynchronous task.
  */
-export class KeyedQueue<T> {
-  private readonly waiting = new Map<string, T[]>();
-  private readonly running = new Set<string>();
-  /** Keys whose head may start, in the order they became ready. */
-  private ready: string[] = [];
+export class KeyedQueue<T, K = string> {
+  /** Items not yet looked at, in push order, from `pendingHead`. */
+  private pending: T[] = [];
+  private pendingHead = 0;
+  /** Items reached while their key was busy, per key, in push order. */
+  private readonly waiting = new Map<K, T[]>();
+  private readonly running = new Set<K>();
+  /** Keys released while items of theirs wait: their head may start. */
+  private ready: K[] = [];
   private readyHead = 0;
-  private unkeyed: T[] = [];
-  private unkeyedHead = 0;
   private count = 0;
+
+  constructor(private readonly keyOf: (item: T) => K | null) {}
 
   get size(): number {
     return this.count;
   }
 
-  push(key: string | null, item: T): void {
+  push(item: T): void {
     this.count++;
-    if (key === null) {
-      this.unkeyed.push(item);
-      return;
-    }
-    const queue = this.waiting.get(key);
-    if (queue) {
-      queue.push(item);
-      return;
-    }
-    this.waiting.set(key, [item]);
-    if (!this.running.has(key)) this.ready.push(key);
+    this.pending.push(item);
   }
 
   /** The next item that may start, or undefined; a keyed item's key counts as running until `release`. */
   take(): T | undefined {
-    if (this.unkeyedHead < this.unkeyed.length) {
-      const item = this.unkeyed[this.unkeyedHead++] as T;
-      if (this.unkeyedHead > 1024 && this.unkeyedHead * 2 > this.unkeyed.length) {
-        this.unkeyed = this.unkeyed.slice(this.unkeyedHead);
-        this.unkeyedHead = 0;
-      }
-      this.count--;
-      return item;
-    }
+    // A ready key's head came before anything of its key still pending.
     while (this.readyHead < this.ready.length) {
-      const key = this.ready[this.readyHead++] as string;
-      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-        this.ready = this.ready.slice(this.readyHead);
-        this.readyHead = 0;
-      }
+      const key = this.ready[this.readyHead++] as K;
+      this.compactReady();
       const queue = this.waiting.get(key);
       if (!queue || this.running.has(key)) continue;
       const item = queue.shift() as T;
@@ -57,16 +45,37 @@ export class KeyedQueue<T> {
       this.count--;
       return item;
     }
+    while (this.pendingHead < this.pending.length) {
+      const item = this.pending[this.pendingHead++] as T;
+      this.compactPending();
+      const key = this.keyOf(item);
+      if (key === null) {
+        this.count--;
+        return item;
+      }
+      const queue = this.waiting.get(key);
+      if (queue) {
+        queue.push(item);
+        continue;
+      }
+      if (this.running.has(key)) {
+        this.waiting.set(key, [item]);
+        continue;
+      }
+      this.running.add(key);
+      this.count--;
+      return item;
+    }
     return undefined;
   }
 
   /** An item of `key` starts without passing through the queue (the caller knows nothing of its key waits). */
-  markRunning(key: string | null): void {
+  markRunning(key: K | null): void {
     if (key !== null) this.running.add(key);
   }
 
   /** The running item of `key` finished: the key's next item may start. */
-  release(key: string | null): void {
+  release(key: K | null): void {
     if (key === null) return;
     this.running.delete(key);
     if (this.waiting.has(key)) this.ready.push(key);
@@ -74,11 +83,29 @@ export class KeyedQueue<T> {
 
   /** Drops everything waiting (the partition was revoked). */
   clear(): void {
+    this.pending = [];
+    this.pendingHead = 0;
     this.waiting.clear();
     this.ready = [];
     this.readyHead = 0;
-    this.unkeyed = [];
-    this.unkeyedHead = 0;
     this.count = 0;
+  }
+
+  // Heads advance instead of shifting (shift is linear); the arrays are cut down once mostly consumed.
+  private compactPending(): void {
+    if (this.pendingHead === this.pending.length) {
+      this.pending = [];
+      this.pendingHead = 0;
+    } else if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private compactReady(): void {
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
   }
 }

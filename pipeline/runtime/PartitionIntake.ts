@@ -50,11 +50,11 @@ export class PartitionIntake {
     }
     // Behind records already buffered, these wait their turn too.
     const taken = part.buffer.size > 0 ? i : this.admit(part, records, i, records.length);
-    // What finds no room waits in the fetch buffer, up to its bound; the rest is left to Kafka.
-    const kept = taken < records.length ? part.buffer.keep(records, taken, this.maxHeldPerPartition) : taken;
-    if (kept > i) part.nextOffset = Number((records[kept - 1] as IncomingRecord).offset) + 1;
-    if (kept < records.length || part.buffer.size > this.maxHeldPerPartition / 2) this.pause(part);
-    return kept;
+    // What finds no room waits in the fetch buffer, all of it (see FetchBuffer for why and what bounds it).
+    if (taken < records.length) part.buffer.keep(records, taken);
+    part.nextOffset = Number((records[records.length - 1] as IncomingRecord).offset) + 1;
+    if (part.buffer.size > this.maxHeldPerPartition / 2) this.pause(part);
+    return records.length;
   }
 
   /**

@@ -5,6 +5,7 @@ import { AttemptList } from './AttemptList.js';
 import { FetchBuffer } from './FetchBuffer.js';
 import { KeyedQueue } from './KeyedQueue.js';
 import { OffsetTracker } from './OffsetTracker.js';
+import { orderLane } from './orderLane.js';
 
 /** One record taken for processing. Its id and key string are worked out only when someone asks. */
 export class Job {
@@ -13,6 +14,7 @@ export class Job {
   /** Whether this job's key is marked running in the partition's queue (and must be released when it ends). */
   keyHeld = false;
   private keyText: string | null | undefined;
+  private laneNo: number | null | undefined;
   private id: string | undefined;
   private attemptNo: number | undefined;
   private postponedNo: number | undefined;
@@ -52,6 +54,12 @@ export class Job {
     return this.keyText;
   }
 
+  /** The key's lane in key order (see orderLane), or null for a record without a key. */
+  get lane(): number | null {
+    if (this.laneNo === undefined) this.laneNo = this.record.key === null ? null : orderLane(this.record.key);
+    return this.laneNo;
+  }
+
   /** Stable across retries and redeliveries: the `ts-id` header, else `<topic>-<partition>-<offset>`. */
   get taskId(): string {
     this.id ??=
@@ -62,7 +70,7 @@ export class Job {
 
 /** What one assigned partition holds: waiting jobs in key order, and which offsets are done. */
 export class PartitionWork {
-  readonly queue = new KeyedQueue<Job>();
+  readonly queue = new KeyedQueue<Job, number>((job) => job.lane);
   readonly tracker = new OffsetTracker();
   /** Fetched records not yet taken (no room when they came); the partition stays paused while any are here. */
   readonly buffer = new FetchBuffer();

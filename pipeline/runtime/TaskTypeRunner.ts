@@ -144,7 +144,7 @@ export class TaskTypeRunner implements GroupListener {
     // A direct job's key is marked running only if it turns out asynchronous or must wait for a retry (holdKey):
     // until then nothing else of this partition can start, and a synchronous success never needs the mark.
     if (!direct) {
-      part.queue.push(job.key, job);
+      part.queue.push(job);
       this.queued++;
     }
     part.held++;
@@ -154,7 +154,7 @@ export class TaskTypeRunner implements GroupListener {
 
   private holdKey(job: Job): void {
     if (job.keyHeld) return;
-    job.part.queue.markRunning(job.key);
+    job.part.queue.markRunning(job.lane);
     job.keyHeld = true;
   }
 
@@ -178,7 +178,7 @@ export class TaskTypeRunner implements GroupListener {
         }
         idle = 0;
         this.queued--;
-        job.keyHeld = job.key !== null;
+        job.keyHeld = job.lane !== null;
         this.run(job);
       }
     } finally {
@@ -227,7 +227,7 @@ export class TaskTypeRunner implements GroupListener {
       if (result.kind !== 'retry' && !part.revoked) {
         // Completed, or safely handed off to a retry tier or the dead-letter topic: done for this offset.
         part.tracker.complete(job.ticket);
-        if (job.keyHeld) part.queue.release(job.key);
+        if (job.keyHeld) part.queue.release(job.lane);
         this.reporter.settled(job, result, attempt.startedAt);
       }
       this.drop(part, 1);
@@ -290,11 +290,12 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   /** Tasks held and running, and fetched records waiting for room (what the worker's stats add up). */
-  load(): { held: number; running: number; buffered: number } {
+  load(): { held: number; running: number; buffered: number; bufferedBytes: number } {
     return {
       held: this.parts.total((p) => p.held),
       running: this.running,
       buffered: this.parts.total((p) => p.buffer.size),
+      bufferedBytes: this.parts.total((p) => p.buffer.bytes),
     };
   }
 

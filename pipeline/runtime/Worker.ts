@@ -33,8 +33,13 @@ export interface WorkerStats {
   readonly held: number;
   readonly peakHeld: number;
   readonly running: number;
-  /** Fetched records waiting for room (not tasks yet): at most maxHeldPerPartition per partition. */
+  /**
+   * Fetched records waiting for room (not tasks yet). A partition paused for room keeps what its last fetch
+   * brought: at most half of maxHeldPerPartition plus one fetch (fetchBytesPerPartition) per partition.
+   */
   readonly buffered: number;
+  /** The keys and values of those records, in bytes. */
+  readonly bufferedBytes: number;
   readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
 }
 
@@ -230,15 +235,17 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   stats(): WorkerStats {
     const byType: Record<string, { held: number; running: number }> = {};
     let buffered = 0;
+    let bufferedBytes = 0;
     for (const r of this.runners) {
       const load = r.load();
       buffered += load.buffered;
+      bufferedBytes += load.bufferedBytes;
       const t = (byType[r.task.name] ??= { held: 0, running: 0 });
       t.held += load.held;
       t.running += load.running;
     }
     const { held, peakHeld, running } = this.budget;
-    return { held, peakHeld, running, buffered, byType };
+    return { held, peakHeld, running, buffered, bufferedBytes, byType };
   }
 
   /** Started, not closing, and consuming every type: its groups are joined and it takes tasks (a readiness probe). */

@@ -15,10 +15,10 @@ export interface WorkerOptions {
   /** Tasks held per partition (default 1,000). */
   readonly maxHeldPerPartition?: number;
   /**
-   * The most bytes fetched per partition in one request (default 1 MiB). The size adapts below it: when a
-   * fetch brings more than the worker can keep within its bounds it shrinks to what was kept, and it doubles
-   * back while whole fetches are kept. Kafka returns a record batch larger than this whole, so large tasks are
-   * never stuck.
+   * The most bytes fetched per partition in one request (default 1 MiB). It also bounds memory beyond the held
+   * tasks: a partition paused for room keeps the rest of the fetch that filled it, and no more. The size starts
+   * small and grows while fetches are kept whole. Kafka returns a record batch larger than this whole, so large
+   * tasks are never stuck.
    */
   readonly fetchBytesPerPartition?: number;
   /** On close, how long in-flight handlers may run before their signal aborts (default 30 s). */

@@ -22,21 +22,21 @@ function offsets(buffer: FetchBuffer): string[] {
 describe('FetchBuffer', () => {
   it('keeps the records of a fetch from the first one that found no room', () => {
     const buffer = new FetchBuffer();
-    buffer.keep(records(0, 5), 2, 100);
+    buffer.keep(records(0, 5), 2);
     expect(offsets(buffer)).toEqual(['2', '3', '4']);
     expect(buffer.size).toBe(3);
   });
 
   it('appends a later fetch behind what it holds, in offset order', () => {
     const buffer = new FetchBuffer();
-    buffer.keep(records(0, 3), 1, 100);
-    buffer.keep(records(3, 5), 0, 100);
+    buffer.keep(records(0, 3), 1);
+    buffer.keep(records(3, 5), 0);
     expect(offsets(buffer)).toEqual(['1', '2', '3', '4']);
   });
 
   it('gives back only what was not consumed', () => {
     const buffer = new FetchBuffer();
-    buffer.keep(records(0, 4), 0, 100);
+    buffer.keep(records(0, 4), 0);
     buffer.consumedTo(buffer.view().from + 3);
     expect(offsets(buffer)).toEqual(['3']);
     expect(buffer.size).toBe(1);
@@ -44,31 +44,29 @@ describe('FetchBuffer', () => {
 
   it('is empty once everything is consumed, and ready for the next fetch', () => {
     const buffer = new FetchBuffer();
-    buffer.keep(records(0, 2), 0, 100);
+    buffer.keep(records(0, 2), 0);
     buffer.consumedTo(2);
     expect(buffer.size).toBe(0);
-    buffer.keep(records(2, 3), 0, 100);
+    buffer.keep(records(2, 3), 0);
     expect(offsets(buffer)).toEqual(['2']);
   });
 
   it('does not change the array it was given', () => {
     const fetched = records(0, 3);
     const buffer = new FetchBuffer();
-    buffer.keep(fetched, 1, 100);
-    buffer.keep(records(3, 4), 0, 100);
+    buffer.keep(fetched, 1);
+    buffer.keep(records(3, 4), 0);
     expect(fetched.map((r) => r.offset)).toEqual(['0', '1', '2']);
   });
 
-  it('keeps no more than its limit, and says where it stopped', () => {
+  it('counts the bytes of the keys and values it holds, and gives them back as records are consumed', () => {
     const buffer = new FetchBuffer();
-    expect(buffer.keep(records(0, 10), 2, 5)).toBe(7);
-    expect(offsets(buffer)).toEqual(['2', '3', '4', '5', '6']);
-  });
-
-  it('counts what it already holds against the limit', () => {
-    const buffer = new FetchBuffer();
-    buffer.keep(records(0, 4), 0, 5);
-    expect(buffer.keep(records(4, 8), 0, 5)).toBe(1);
-    expect(offsets(buffer)).toEqual(['0', '1', '2', '3', '4']);
+    const fetched = records(0, 3).map((r, i) => ({ ...r, key: Buffer.alloc(i + 1), value: Buffer.alloc(10) }));
+    buffer.keep(fetched, 0);
+    expect(buffer.bytes).toBe(3 * 10 + 1 + 2 + 3);
+    buffer.consumedTo(2);
+    expect(buffer.bytes).toBe(10 + 3);
+    buffer.consumedTo(3);
+    expect(buffer.bytes).toBe(0);
   });
 });

@@ -64,12 +64,22 @@ function setup(options: { maxHeld?: number; perPartition?: number; gated?: boole
 }
 
 describe('PartitionIntake', () => {
-  it('takes what fits the partition, keeps the rest in its fetch buffer up to the same bound, and pauses', () => {
+  it('takes what fits the partition, keeps the whole rest of the fetch in its fetch buffer, and pauses', () => {
     const { intake, part, queued, calls } = setup({ perPartition: 4 });
-    expect(intake.accept(part, records(0, 10))).toBe(8);
+    expect(intake.accept(part, records(0, 10))).toBe(10);
     expect(queued).toEqual(['0', '1', '2', '3']);
-    expect(part.buffer.size).toBe(4);
-    expect(part.nextOffset).toBe(8);
+    expect(part.buffer.size).toBe(6);
+    expect(part.nextOffset).toBe(10);
+    expect(calls).toEqual(['pause']);
+  });
+
+  it('stays unpaused while its fetch buffer holds no more than half its bound', () => {
+    const { intake, part, calls } = setup({ perPartition: 4 });
+    intake.accept(part, records(0, 6)); // 4 held, 2 buffered
+    expect(part.buffer.size).toBe(2);
+    expect(calls).toEqual([]);
+    intake.accept(part, records(6, 7)); // behind the buffer: 3 buffered
+    expect(part.buffer.size).toBe(3);
     expect(calls).toEqual(['pause']);
   });
 
@@ -97,7 +107,7 @@ describe('PartitionIntake', () => {
 
   it('resumes a paused partition only once it is below half its bound, seeking to the next offset not taken', () => {
     const { intake, part, calls, finish } = setup({ perPartition: 4 });
-    intake.accept(part, records(0, 10)); // 4 held, 4 buffered, 2 left to Kafka
+    intake.accept(part, records(0, 8)); // 4 held, 4 buffered
     finish(2); // 2 from the buffer are taken: 4 held, 2 buffered
     expect(calls).toEqual(['pause']);
     finish(2); // 2 more taken: 4 held, buffer empty, but held is not below half
@@ -110,6 +120,7 @@ describe('PartitionIntake', () => {
     const { intake, part, queued } = setup({ maxHeld: 3, perPartition: 10 });
     intake.accept(part, records(0, 6));
     expect(queued).toEqual(['0', '1', '2']);
+    expect(part.buffer.size).toBe(3);
   });
 
   it('in a retry tier, takes records up to the first not yet due, leaves the rest to Kafka and pauses', () => {

@@ -12,17 +12,22 @@ describe('backpressure', () => {
     const task = noteTask({ partitions: 6, concurrency: 20 });
     const producer = await using(new TaskProducer());
     const total = 200_000;
-    for (let from = 0; from < total; from += 20_000) {
+    // Chunks of 6,000 make record batches of about 1,000 records a partition, well under the fetch size: Kafka
+    // returns a first batch whole even when it is larger, which would blur the byte bound asserted below.
+    const chunk = 6_000;
+    for (let from = 0; from < total; from += chunk) {
       await producer.enqueueMany(
         task,
-        Array.from({ length: 20_000 }, (_, i) => ({ id: `t${from + i}`, key: `k${(from + i) % 500}`, seq: from + i })),
+        Array.from({ length: chunk }, (_, i) => ({ id: `t${from + i}`, key: `k${(from + i) % 500}`, seq: from + i })),
       );
     }
     const maxHeldTasks = 2000;
+    const fetchBytesPerPartition = 256 * 1024;
     let completed = 0;
     const worker = await startWorker({
       maxHeldTasks,
       maxHeldPerPartition: 500,
+      fetchBytesPerPartition,
       handlers: [
         handle(task, async () => {
           await new Promise((r) => setTimeout(r, 2));
@@ -32,22 +37,26 @@ describe('backpressure', () => {
     });
     let sampledMax = 0;
     let bufferedMax = 0;
+    let bufferedBytesMax = 0;
     const sampler = setInterval(() => {
-      const { held, buffered } = worker.stats();
+      const { held, buffered, bufferedBytes } = worker.stats();
       sampledMax = Math.max(sampledMax, held);
       bufferedMax = Math.max(bufferedMax, buffered);
+      bufferedBytesMax = Math.max(bufferedBytesMax, bufferedBytes);
     }, 5);
     await waitFor('a few thousand tasks through the bound', () => completed >= 5000, { timeoutMs: 90_000 });
     clearInterval(sampler);
     const stats = worker.stats();
     process.stdout.write(
-      `backpressure: peak held ${stats.peakHeld} (bound ${maxHeldTasks}), peak buffered ${bufferedMax}, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB, completed ${completed}\n`,
+      `backpressure: peak held ${stats.peakHeld} (bound ${maxHeldTasks}), peak buffered ${bufferedMax} records (${bufferedBytesMax} bytes), rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB, completed ${completed}\n`,
     );
     expect(stats.peakHeld).toBeLessThanOrEqual(maxHeldTasks);
     expect(sampledMax).toBeLessThanOrEqual(maxHeldTasks);
     expect(stats.peakHeld).toBeGreaterThan(maxHeldTasks / 2); // the bound was reached, not merely never approached
-    // Fetched records waiting for room are bounded too: at most maxHeldPerPartition per partition, not the backlog.
-    expect(bufferedMax).toBeLessThanOrEqual(task.partitions * 500);
+    // Fetched records waiting for room are bounded too, by the fetch size and not the backlog: per partition at
+    // most one fetch, plus the half of its bound it may hold when resumed (far below a fetch in bytes here).
+    expect(bufferedBytesMax).toBeLessThanOrEqual(task.partitions * 2 * fetchBytesPerPartition);
+    expect(bufferedBytesMax).toBeGreaterThan(0); // it did buffer: the bound was exercised
   });
 
   it('processes every offset exactly once through many pause and resume cycles', async () => {

@@ -3,14 +3,15 @@
  * item of its key is still running (Confluent Parallel Consumer's KEY ordering). Items without a key have no
  * order and start as soon as there is capacity.
  *
- * Pushing is only an append: an item's key is looked at when `take` reaches it. Most items reach the head
- * with their key free and start from there, so the per-key bookkeeping (a list per key, a ready list) is paid
- * only by items whose key is busy when their turn comes. Eager bookkeeping at push time was most of what the
- * runtime spent per asynchronous task.
+ * Pushing is only an append of the raw item (a fetched record): `reach` turns it into what runs (a job) and
+ * its key is looked at only when `take` comes to it, in push order. Most items come to the head with their key
+ * free and start from there, so the per-key bookkeeping (a list per key, a ready list) is paid only by items
+ * whose key is busy when their turn comes. Doing that work when a fetch arrived, as this class did, was most of
+ * what the runtime spent per asynchronous task: a job made then is cold in the CPU's caches by the time it runs.
  */
-export class KeyedQueue<T, K = string> {
-  /** Items not yet looked at, in push order, from `pendingHead`. */
-  private pending: T[] = [];
+export class KeyedQueue<R, T = R, K = string> {
+  /** Raw items not yet reached, in push order, from `pendingHead`. */
+  private pending: R[] = [];
   private pendingHead = 0;
   /** Items reached while their key was busy, per key, in push order. */
   private readonly waiting = new Map<K, T[]>();
@@ -20,15 +21,18 @@ export class KeyedQueue<T, K = string> {
   private readyHead = 0;
   private count = 0;
 
-  constructor(private readonly keyOf: (item: T) => K | null) {}
+  constructor(
+    private readonly reach: (raw: R) => T,
+    private readonly keyOf: (item: T) => K | null,
+  ) {}
 
   get size(): number {
     return this.count;
   }
 
-  push(item: T): void {
+  push(raw: R): void {
     this.count++;
-    this.pending.push(item);
+    this.pending.push(raw);
   }
 
   /** The next item that may start, or undefined; a keyed item's key counts as running until `release`. */
@@ -46,7 +50,7 @@ export class KeyedQueue<T, K = string> {
       return item;
     }
     while (this.pendingHead < this.pending.length) {
-      const item = this.pending[this.pendingHead++] as T;
+      const item = this.reach(this.pending[this.pendingHead++] as R);
       this.compactPending();
       const key = this.keyOf(item);
       if (key === null) {

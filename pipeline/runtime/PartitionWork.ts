@@ -70,7 +70,11 @@ export class Job {
 
 /** What one assigned partition holds: waiting jobs in key order, and which offsets are done. */
 export class PartitionWork {
-  readonly queue = new KeyedQueue<Job, number>((job) => job.lane);
+  /** Records taken and waiting to start; each becomes a job (with its offset ticket) when its turn comes. */
+  readonly queue = new KeyedQueue<IncomingRecord, Job, number>(
+    (record) => new Job(record, this, this.tracker.add(record.offset)),
+    (job) => job.lane,
+  );
   readonly tracker = new OffsetTracker();
   /** Fetched records not yet taken (no room when they came); the partition stays paused while any are here. */
   readonly buffer = new FetchBuffer();

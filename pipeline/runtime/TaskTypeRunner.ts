@@ -72,8 +72,8 @@ export class TaskTypeRunner implements GroupListener {
       this.parts,
       {
         canStart: () => this.canStart(),
-        startNow: (part, record) => this.run(this.take(part, record, true)),
-        enqueue: (part, record) => void this.take(part, record, false),
+        startNow: (part, record) => this.run(this.takeNow(part, record)),
+        enqueue: (part, record) => this.enqueue(part, record),
       },
       !this.readsTaskTopic,
     );
@@ -138,18 +138,26 @@ export class TaskTypeRunner implements GroupListener {
 
   // --- taking and dispatching ----------------------------------------------------------------------
 
-  /** Takes a record into the partition's care; `direct` means it starts now instead of waiting in the queue. */
-  private take(part: PartitionWork, record: IncomingRecord, direct: boolean): Job {
-    const job = new Job(record, part, part.tracker.add(record.offset));
-    // A direct job's key is marked running only if it turns out asynchronous or must wait for a retry (holdKey):
-    // until then nothing else of this partition can start, and a synchronous success never needs the mark.
-    if (!direct) {
-      part.queue.push(job);
-      this.queued++;
-    }
+  /**
+   * Takes a record that starts now. Its key is marked running only if it turns out asynchronous or must wait
+   * for a retry (holdKey): until then nothing else of this partition can start, and a synchronous success never
+   * needs the mark.
+   */
+  private takeNow(part: PartitionWork, record: IncomingRecord): Job {
+    this.hold(part);
+    return new Job(record, part, part.tracker.add(record.offset));
+  }
+
+  /** Takes a record into its partition's queue, where it becomes a job when its turn comes. */
+  private enqueue(part: PartitionWork, record: IncomingRecord): void {
+    this.hold(part);
+    part.queue.push(record);
+    this.queued++;
+  }
+
+  private hold(part: PartitionWork): void {
     part.held++;
     this.budget.hold(1);
-    return job;
   }
 
   private holdKey(job: Job): void {

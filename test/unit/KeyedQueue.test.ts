@@ -7,10 +7,10 @@ function keyOfName(name: string): string | null {
 }
 
 function named(): KeyedQueue<string> {
-  return new KeyedQueue<string>(keyOfName);
+  return new KeyedQueue<string>((name) => name, keyOfName);
 }
 
-function takeAll<T, K>(queue: KeyedQueue<T, K>): T[] {
+function takeAll<R, T, K>(queue: KeyedQueue<R, T, K>): T[] {
   const out: T[] = [];
   for (let next = queue.take(); next !== undefined; next = queue.take()) out.push(next);
   return out;
@@ -142,8 +142,32 @@ describe('KeyedQueue', () => {
     expect(queue.take()).toBe('a2');
   });
 
+  it('turns each pushed item into what runs once, in push order, only when take reaches it', () => {
+    const reached: string[] = [];
+    const queue = new KeyedQueue<string, { name: string }>(
+      (name) => {
+        reached.push(name);
+        return { name };
+      },
+      (item) => keyOfName(item.name),
+    );
+    queue.push('a1');
+    queue.push('a2');
+    queue.push('b1');
+    expect(reached).toEqual([]);
+    expect(queue.take()?.name).toBe('a1');
+    expect(reached).toEqual(['a1']);
+    expect(queue.take()?.name).toBe('b1'); // a2 was reached on the way, and waits for a1
+    queue.release('a');
+    expect(queue.take()?.name).toBe('a2');
+    expect(reached).toEqual(['a1', 'a2', 'b1']);
+  });
+
   it('keeps per-key order over thousands of items (past its internal compaction)', () => {
-    const queue = new KeyedQueue<{ key: string; seq: number }>((item) => item.key);
+    const queue = new KeyedQueue<{ key: string; seq: number }>(
+      (item) => item,
+      (item) => item.key,
+    );
     const keys = ['a', 'b', 'c', 'd'];
     for (let seq = 0; seq < 1500; seq++) for (const key of keys) queue.push({ key, seq });
     const lastSeq = new Map<string, number>();
@@ -159,7 +183,10 @@ describe('KeyedQueue', () => {
   });
 
   it('hands out thousands of items without a key in push order (past its internal compaction)', () => {
-    const queue = new KeyedQueue<number>(() => null);
+    const queue = new KeyedQueue<number>(
+      (i) => i,
+      () => null,
+    );
     const pushed = Array.from({ length: 5000 }, (_, i) => i);
     for (const i of pushed.slice(0, 3000)) queue.push(i);
     const taken = Array.from({ length: 2500 }, () => queue.take());

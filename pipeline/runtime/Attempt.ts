@@ -1,11 +1,23 @@
 import { toError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import type { JobResult } from './JobExecutor.js';
 import type { Job } from './PartitionWork.js';
 import type { TaskContext } from './TaskContext.js';
 
 export type AttemptOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
 export const SUCCEEDED: AttemptOutcome = Object.freeze({ ok: true });
+
+/** Who runs attempts (a runner): one object for all its attempts, so no attempt needs a closure of its own. */
+export interface AttemptOwner {
+  /** The attempt's result, from `report`. */
+  ended(attempt: Attempt, result: JobResult): void;
+  /** The handler called `ctx.heartbeat()`. */
+  heartbeat(job: Job): void;
+}
+
+/** Receives a handler's outcome; gets the attempt too, so one function serves every attempt. */
+export type OutcomeCallback = (outcome: AttemptOutcome, attempt: Attempt) => void;
 
 /**
  * One run of a handler, and the context the handler gets. Its AbortSignal and child logger are created only
@@ -17,10 +29,11 @@ export class Attempt implements TaskContext {
   private controller: AbortController | undefined;
   private abortReason: Error | undefined;
   /** Set while an asynchronous handler runs: who gets its outcome (once, or early on abort). */
-  private done: ((outcome: AttemptOutcome) => void) | undefined;
+  private done: OutcomeCallback | undefined;
   private childLog: Logger | undefined;
   fencingToken: number | undefined;
-  /** The runner's bookkeeping: whether its result was taken, and when it went asynchronous. */
+  /** The runner's bookkeeping: whether its result was taken, and when it went asynchronous (its timeout counts
+   * from then; an attempt that ends synchronously never needs the clock). */
   ended = false;
   startedAt: number | undefined;
   /** Its index in the partition's AttemptList while it runs asynchronously, else -1. */
@@ -28,10 +41,14 @@ export class Attempt implements TaskContext {
 
   constructor(
     readonly job: Job,
-    readonly deadline: number,
+    private readonly owner: AttemptOwner,
     private readonly baseLog: Logger,
-    private readonly onHeartbeat: (job: Job) => void,
   ) {}
+
+  /** Hands the attempt's result to its owner. */
+  report(result: JobResult): void {
+    this.owner.ended(this, result);
+  }
 
   get taskId(): string {
     return this.job.taskId;
@@ -71,7 +88,7 @@ export class Attempt implements TaskContext {
   }
 
   heartbeat(): void {
-    this.onHeartbeat(this.job);
+    this.owner.heartbeat(this.job);
   }
 
   abort(reason: Error): void {
@@ -87,20 +104,16 @@ export class Attempt implements TaskContext {
    * string, undefined, a TypeError) becomes a failed outcome: nothing a handler throws may reach the Kafka client.
    * Callbacks rather than promises because this is per task: a promise chain cost four promises a task.
    */
-  start<P>(
-    handler: (payload: P, ctx: TaskContext) => unknown,
-    payload: P,
-    done: (outcome: AttemptOutcome) => void,
-  ): void {
+  start<P>(handler: (payload: P, ctx: TaskContext) => unknown, payload: P, done: OutcomeCallback): void {
     // Aborted while it waited (say, in the rate limiter): the handler must not start at all.
-    if (this.abortReason) return done({ ok: false, error: this.abortReason });
+    if (this.abortReason) return done({ ok: false, error: this.abortReason }, this);
     let result: unknown;
     try {
       result = handler(payload, this);
     } catch (thrown) {
-      return done({ ok: false, error: toError(thrown) });
+      return done({ ok: false, error: toError(thrown) }, this);
     }
-    if (!isThenable(result)) return done(SUCCEEDED);
+    if (!isThenable(result)) return done(SUCCEEDED, this);
     this.done = done;
     if (this.abortReason) return this.finish({ ok: false, error: this.abortReason });
     result.then(
@@ -118,7 +131,7 @@ export class Attempt implements TaskContext {
     const done = this.done;
     if (done === undefined) return;
     this.done = undefined;
-    done(outcome);
+    done(outcome, this);
   }
 }
 

@@ -44,9 +44,6 @@ export interface ExecutorGuards {
   readonly locks?: TaskLocks;
 }
 
-/** Receives the result of one attempt, exactly once. */
-export type JobDone = (result: JobResult) => void;
-
 /**
  * One attempt of one task: decode, rate limit, handler, and what the failure policy says to do next.
  * Synchronous all the way when it can be (decoded schema cached, no rate limit, a handler that returns no
@@ -68,37 +65,43 @@ export class JobExecutor {
   }
 
   private readonly tiers: RetryTier[];
+  /** The handler's outcome, for every attempt: one function, not a closure per task. */
+  private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => this.conclude(attempt, outcome);
 
-  /** Runs the attempt; `done` gets the result before this returns when everything on the way is synchronous. */
-  execute(job: Job, attempt: Attempt, done: JobDone): void {
+  /** Runs the attempt; it reports its result before this returns when everything on the way is synchronous. */
+  execute(attempt: Attempt): void {
+    const job = attempt.job;
     if (job.payload === undefined) {
       const size = job.record.value?.length ?? 0;
       if (size > this.task.maxBytes)
-        return this.fail(job, new PayloadTooLargeError(this.task.name, size, this.task.maxBytes), done);
+        return this.fail(attempt, new PayloadTooLargeError(this.task.name, size, this.task.maxBytes));
       let decoded: unknown;
       try {
         decoded = this.codec.decodeCached(job.record.value);
       } catch (err) {
-        return this.fail(job, toError(err), done);
+        return this.fail(attempt, toError(err));
       }
-      if (decoded === NOT_CACHED) return this.decodeThenRun(job, attempt, done);
+      if (decoded === NOT_CACHED) return this.decodeThenRun(attempt);
       job.payload = decoded;
     }
     if (this.guards.dedupe || this.task.lock) {
-      this.guarded(job, attempt).then(done, (err: unknown) => done(retryLater(err)));
+      this.guarded(job, attempt).then(
+        (result) => attempt.report(result),
+        (err: unknown) => attempt.report(retryLater(err)),
+      );
       return;
     }
     if (this.limiter) {
       this.limiter
         .run(job.payload, () => this.invoke(job, attempt))
         .then(
-          (outcome) => this.conclude(job, outcome, done),
-          (err: unknown) => done(retryLater(err)),
+          (outcome) => this.conclude(attempt, outcome),
+          (err: unknown) => attempt.report(retryLater(err)),
         );
       return;
     }
     this.hooks.onStart(job);
-    attempt.start(this.handler, job.payload as never, (outcome) => this.conclude(job, outcome, done));
+    attempt.start(this.handler, job.payload as never, this.concluded);
   }
 
   /** Dedupe check, lock, handler, done mark: the path of task types that coordinate through Redis. */
@@ -131,13 +134,13 @@ export class JobExecutor {
     }
   }
 
-  private decodeThenRun(job: Job, attempt: Attempt, done: JobDone): void {
-    this.codec.decode(job.record.value).then(
+  private decodeThenRun(attempt: Attempt): void {
+    this.codec.decode(attempt.job.record.value).then(
       (payload) => {
-        job.payload = payload;
-        this.execute(job, attempt, done);
+        attempt.job.payload = payload;
+        this.execute(attempt);
       },
-      (err: unknown) => this.fail(job, toError(err), done),
+      (err: unknown) => this.fail(attempt, toError(err)),
     );
   }
 
@@ -146,15 +149,19 @@ export class JobExecutor {
     return attempt.run(this.handler, job.payload as never);
   }
 
-  private conclude(job: Job, outcome: AttemptOutcome, done: JobDone): void {
-    if (outcome.ok) done(COMPLETED);
-    else this.fail(job, outcome.error, done);
+  private conclude(attempt: Attempt, outcome: AttemptOutcome): void {
+    if (outcome.ok) attempt.report(COMPLETED);
+    else this.fail(attempt, outcome.error);
   }
 
-  private fail(job: Job, error: Error, done: JobDone): void {
-    const result = this.onFailure(job, error);
-    if (result instanceof Promise) result.then(done, (err: unknown) => done(retryLater(err)));
-    else done(result);
+  private fail(attempt: Attempt, error: Error): void {
+    const result = this.onFailure(attempt.job, error);
+    if (result instanceof Promise) {
+      result.then(
+        (r) => attempt.report(r),
+        (err: unknown) => attempt.report(retryLater(err)),
+      );
+    } else attempt.report(result);
   }
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {

@@ -11,7 +11,7 @@ export interface RunningTask {
   readonly lastHeartbeatAt: number | undefined;
 }
 
-export function runningTasksOf(type: string, timeoutMs: number, parts: readonly PartitionWork[]): RunningTask[] {
+export function runningTasksOf(type: string, parts: readonly PartitionWork[]): RunningTask[] {
   const list: RunningTask[] = [];
   for (const part of parts) {
     for (const a of part.attempts) {
@@ -21,7 +21,8 @@ export function runningTasksOf(type: string, timeoutMs: number, parts: readonly 
         partition: a.partition,
         offset: a.offset,
         attempt: a.attempt,
-        startedAt: a.startedAt ?? a.deadline - timeoutMs,
+        // Listed attempts run asynchronously, so they have a start time.
+        startedAt: a.startedAt ?? Date.now(),
         lastHeartbeatAt: a.job.lastHeartbeatAt,
       });
     }

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { TaskCounters } from '../metrics/TaskCounters.js';
 import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
 import type { TaskDefinition } from '../task/defineTask.js';
-import { Attempt } from './Attempt.js';
+import { Attempt, type AttemptOwner } from './Attempt.js';
 import { retryLater, type JobExecutor, type JobResult } from './JobExecutor.js';
 import { PartitionSet } from './PartitionSet.js';
 import { Job, type PartitionWork } from './PartitionWork.js';
@@ -44,8 +44,10 @@ export class TaskTypeRunner implements GroupListener {
   private readonly reporter: OutcomeReporter;
   private readonly intake: PartitionIntake;
   private rotate = 0;
-  private readonly onHeartbeat = (job: Job): void => {
-    job.lastHeartbeatAt = Date.now();
+  /** Every attempt's owner: one object, so an attempt needs no closure of its own. */
+  private readonly owner: AttemptOwner = {
+    ended: (attempt, result) => this.end(attempt, result),
+    heartbeat: (job) => (job.lastHeartbeatAt = Date.now()),
   };
 
   constructor(
@@ -199,14 +201,12 @@ export class TaskTypeRunner implements GroupListener {
     const part = job.part;
     part.running++;
     this.budget.started();
-    const attempt = new Attempt(job, Date.now() + this.task.timeoutMs, this.log, this.onHeartbeat);
-    // The callback is written inline on purpose: tsx (esbuild keepNames) wraps a named closure in a call that
-    // defines its name, per task, which cost a tenth of the async path.
+    const attempt = new Attempt(job, this.owner, this.log);
     try {
-      this.executor.execute(job, attempt, (result) => this.end(job, attempt, result));
+      this.executor.execute(attempt);
     } catch (err) {
       // A bug of ours, not the handler's (its throws are outcomes): keep the task and try it again.
-      this.end(job, attempt, retryLater(err));
+      this.end(attempt, retryLater(err));
     }
     if (!attempt.ended) {
       this.holdKey(job);
@@ -215,10 +215,10 @@ export class TaskTypeRunner implements GroupListener {
     }
   }
 
-  private end(job: Job, attempt: Attempt, result: JobResult): void {
+  private end(attempt: Attempt, result: JobResult): void {
     if (attempt.ended) return;
     attempt.ended = true;
-    this.settle(job, attempt, result);
+    this.settle(attempt.job, attempt, result);
   }
 
   private settle(job: Job, attempt: Attempt, result: JobResult): void {
@@ -244,9 +244,9 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   private sweepTimeouts(): void {
-    const now = Date.now();
+    const startedBefore = Date.now() - this.task.timeoutMs;
     for (const attempt of this.parts.attempts()) {
-      if (now >= attempt.deadline) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
+      if ((attempt.startedAt ?? Infinity) <= startedBefore) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
     }
   }
 
@@ -294,7 +294,7 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   runningTasks(): RunningTask[] {
-    return runningTasksOf(this.task.name, this.task.timeoutMs, this.parts.list);
+    return runningTasksOf(this.task.name, this.parts.list);
   }
 
   /** Tasks held and running, and fetched records waiting for room (what the worker's stats add up). */

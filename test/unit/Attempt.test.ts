@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HandlerTimeoutError, TaskstreamError } from '../../pipeline/errors.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
-import { Attempt, SUCCEEDED, type AttemptOutcome } from '../../pipeline/runtime/Attempt.js';
+import { Attempt, SUCCEEDED, type AttemptOutcome, type AttemptOwner } from '../../pipeline/runtime/Attempt.js';
 import type { TaskContext } from '../../pipeline/runtime/TaskContext.js';
 import type { Job } from '../../pipeline/runtime/PartitionWork.js';
 
@@ -17,8 +17,8 @@ function fakeLogger(): Logger {
   return log as unknown as Logger;
 }
 
-const attemptOf = (deadline = 0, onHeartbeat: (job: Job) => void = () => undefined): Attempt =>
-  new Attempt(job, deadline, fakeLogger(), onHeartbeat);
+const attemptOf = (onHeartbeat: (job: Job) => void = () => undefined, ended: AttemptOwner['ended'] = () => undefined) =>
+  new Attempt(job, { ended, heartbeat: onHeartbeat }, fakeLogger());
 
 const never = (): Promise<void> => new Promise<void>(() => undefined);
 
@@ -76,8 +76,22 @@ describe('Attempt.start', () => {
     expect(outcome).toMatchObject({ error: { message: expect.stringMatching(/.+/) } });
   });
 
-  it('keeps the deadline it was given', () => {
-    expect(attemptOf(1234).deadline).toBe(1234);
+  it('reports its result to its owner, with itself', () => {
+    const ended = vi.fn();
+    const attempt = attemptOf(undefined, ended);
+    attempt.report({ kind: 'completed' });
+    expect(ended).toHaveBeenCalledWith(attempt, { kind: 'completed' });
+  });
+
+  it('hands the outcome callback the attempt too, so one callback serves every attempt', () => {
+    const attempt = attemptOf();
+    let seen: Attempt | undefined;
+    attempt.start(
+      () => undefined,
+      undefined,
+      (_outcome, a) => (seen = a),
+    );
+    expect(seen).toBe(attempt);
   });
 });
 
@@ -139,7 +153,7 @@ describe('Attempt.abort', () => {
     await new Promise((r) => setImmediate(r));
     attempt.abort(revoked());
     expect(done).toHaveBeenCalledTimes(1);
-    expect(done).toHaveBeenCalledWith({ ok: true });
+    expect(done).toHaveBeenCalledWith({ ok: true }, attempt);
   });
 
   it('delivers an outcome exactly once: a handler resolving after the abort changes nothing', async () => {
@@ -152,7 +166,7 @@ describe('Attempt.abort', () => {
     finish();
     await new Promise((r) => setImmediate(r));
     expect(done).toHaveBeenCalledTimes(1);
-    expect(done).toHaveBeenCalledWith({ ok: false, error: reason });
+    expect(done).toHaveBeenCalledWith({ ok: false, error: reason }, attempt);
   });
 });
 
@@ -174,13 +188,13 @@ describe('Attempt as the task context', () => {
 
   it('reports a heartbeat with its job', () => {
     const onHeartbeat = vi.fn();
-    attemptOf(0, onHeartbeat).heartbeat();
+    attemptOf(onHeartbeat).heartbeat();
     expect(onHeartbeat).toHaveBeenCalledWith(job);
   });
 
   it('builds its child logger once, on first use, bound to the task', () => {
     const base = fakeLogger();
-    const attempt = new Attempt(job, 0, base, () => undefined);
+    const attempt = new Attempt(job, { ended: () => undefined, heartbeat: () => undefined }, base);
     expect(base.child).not.toHaveBeenCalled();
     expect(attempt.log).toBe(attempt.log);
     expect(base.child).toHaveBeenCalledTimes(1);

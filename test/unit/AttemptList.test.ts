@@ -6,7 +6,8 @@ import type { Job } from '../../pipeline/runtime/PartitionWork.js';
 
 const job = { taskId: 't', attempt: 1, key: null, record: { topic: 't', partition: 0, offset: '0' } } as unknown as Job;
 const log = { child: vi.fn() } as unknown as Logger;
-const attempts = (n: number): Attempt[] => Array.from({ length: n }, () => new Attempt(job, 0, log, () => undefined));
+const attempts = (n: number): Attempt[] =>
+  Array.from({ length: n }, () => new Attempt(job, { ended: () => undefined, heartbeat: () => undefined }, log));
 
 describe('AttemptList', () => {
   it('holds the attempts added and not deleted', () => {

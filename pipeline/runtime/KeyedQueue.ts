@@ -57,7 +57,8 @@ export class KeyedQueue<R, T = R, K = string> {
         this.count--;
         return item;
       }
-      const queue = this.waiting.get(key);
+      // Most of the time nothing waits at all, and the lookup is skipped.
+      const queue = this.waiting.size === 0 ? undefined : this.waiting.get(key);
       if (queue) {
         queue.push(item);
         continue;
@@ -82,7 +83,7 @@ export class KeyedQueue<R, T = R, K = string> {
   release(key: K | null): void {
     if (key === null) return;
     this.running.delete(key);
-    if (this.waiting.has(key)) this.ready.push(key);
+    if (this.waiting.size > 0 && this.waiting.has(key)) this.ready.push(key);
   }
 
   /** Drops everything waiting (the partition was revoked). */

@@ -34,7 +34,9 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
   for (const b of brokers) {
     if (!/^[^:\s]+:\d+$/.test(b)) throw new ConfigError(`broker "${b}" is not host:port`);
   }
-  const log = options.logger.child({ component: 'kafkajs' });
+  // `lib`, not `component`: the logger given is usually a component's (worker, producer), and pino writes a
+  // child's binding beside its parent's, so a second `component` made lines with the key twice.
+  const log = options.logger.child({ lib: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId ?? 'taskstream',
     brokers,
@@ -43,8 +45,30 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
-      log[level]({ ns: entry.namespace, ...extra }, message);
+      log[levelOf(entry)]({ ns: entry.namespace, ...extra }, message);
     },
   });
+}
+
+/**
+ * Protocol errors that kafkajs's connection logs at error level and then retries by itself: a leader or group
+ * coordinator moving or still being elected, as on every start against freshly created topics. Nothing has
+ * failed yet; if the retries run out, the caller gets the error and reports it.
+ */
+const RETRIED_BY_CLIENT = new Set([
+  'This server is not the leader for that topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  "The coordinator is loading and hence can't process requests for this group",
+  'The group coordinator is not available',
+  'This is not the correct coordinator for this group',
+]);
+
+function levelOf(entry: LogEntry): 'error' | 'warn' | 'debug' {
+  if (entry.level === logLevel.ERROR) {
+    const error = (entry.log as { error?: unknown }).error;
+    return entry.namespace === 'Connection' && typeof error === 'string' && RETRIED_BY_CLIENT.has(error)
+      ? 'debug'
+      : 'error';
+  }
+  return entry.level === logLevel.WARN ? 'warn' : 'debug';
 }

@@ -175,6 +175,19 @@ export class Scheduler {
       return;
     }
     if (claim === 'stale') return;
+    if (due.tooLate) {
+      // Claimed, so that no instance weighs it again; not confirmed, as nothing was sent.
+      this.log.warn(
+        {
+          schedule: schedule.name,
+          tick: tick.toISOString(),
+          lateMs: now.getTime() - tick.getTime(),
+          maxLateMs: schedule.maxLateMs,
+        },
+        'schedule skipped a tick later than its maxLateMs',
+      );
+      return;
+    }
     const taskId = tickTaskId(schedule, tick);
     const { payload, key } = tickInput(schedule, tick);
     const sent = await this.producer.enqueue(schedule.task, payload, { id: taskId, key });

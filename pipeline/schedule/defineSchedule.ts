@@ -17,6 +17,12 @@ export interface ScheduleOptions<T extends TaskDefinition> {
   readonly payload: (tick: Date) => NoInfer<InputOf<T>>;
   /** The record key for a tick (default: the task type's key function applied to the payload). */
   readonly key?: (tick: Date) => string;
+  /**
+   * A missed tick fires only while it is at most this late (default: however late, once). Set it when a late
+   * run is worse than none, e.g. `3_600_000` for a morning report; a tick past it is logged and skipped. At
+   * least 1,000; keep it above the lease time, or a takeover after a crash skips the tick it was late for.
+   */
+  readonly maxLateMs?: number;
 }
 
 export interface ScheduleDefinition<T extends TaskDefinition = TaskDefinition> {
@@ -26,6 +32,7 @@ export interface ScheduleDefinition<T extends TaskDefinition = TaskDefinition> {
   readonly timezone: string;
   readonly payload: (tick: Date) => InputOf<T>;
   readonly key: ((tick: Date) => string) | undefined;
+  readonly maxLateMs: number | undefined;
 }
 
 // No ':' (the Redis key separator) and no '@' (the separator in a tick's task id), so both stay parseable.
@@ -53,6 +60,12 @@ export function defineSchedule<T extends TaskDefinition>(options: ScheduleOption
   if (options.key !== undefined && typeof options.key !== 'function') {
     throw new ConfigError(`schedule "${name}": key must be a function from the tick (a Date) to a string`);
   }
+  const { maxLateMs } = options;
+  if (maxLateMs !== undefined && !(Number.isInteger(maxLateMs) && maxLateMs >= 1000)) {
+    throw new ConfigError(
+      `schedule "${name}": maxLateMs must be a whole number of milliseconds, at least 1000, got ${String(maxLateMs)}`,
+    );
+  }
   return {
     name,
     task: options.task,
@@ -60,6 +73,7 @@ export function defineSchedule<T extends TaskDefinition>(options: ScheduleOption
     timezone,
     payload: options.payload,
     key: options.key,
+    maxLateMs,
   };
 }
 

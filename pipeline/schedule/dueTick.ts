@@ -10,6 +10,13 @@ export interface DueTick {
   readonly tick: Date;
   /** True when this tick was claimed before but its send was never confirmed: send it again, same task id. */
   readonly resend: boolean;
+  /** Later than the schedule's `maxLateMs`: claim it, so that it counts as handled, and do not send it. */
+  readonly tooLate?: true;
+}
+
+/** What the policy reads of a schedule: its ticks, and how late a tick may still fire (no limit if unset). */
+export interface DueSpec extends CronSpec {
+  readonly maxLateMs?: number | undefined;
 }
 
 /**
@@ -24,14 +31,19 @@ export interface DueTick {
  *
  * A tick claimed but not confirmed sent (its sender crashed or lost Kafka in between) is sent again while it is
  * still the most recent one; its deterministic task id lets workers with dedupe on drop a double.
+ *
+ * With `maxLateMs` (Quartz's misfire threshold), a tick later than that is claimed without being sent: a daily
+ * report that is worthless by noon is skipped, not sent at 17:00 after an outage.
  */
-export function dueTick(spec: CronSpec, now: Date, state: TickState, since: Date): DueTick | undefined {
+export function dueTick(spec: DueSpec, now: Date, state: TickState, since: Date): DueTick | undefined {
   const tick = latestTick(spec, now);
   if (tick === undefined) return undefined;
+  const late = spec.maxLateMs !== undefined && now.getTime() - tick.getTime() > spec.maxLateMs;
+  const fresh: DueTick = late ? { tick, resend: false, tooLate: true } : { tick, resend: false };
   const { claimed, sent } = state;
-  if (claimed === undefined) return tick.getTime() >= since.getTime() ? { tick, resend: false } : undefined;
-  if (tick.getTime() > claimed.getTime()) return { tick, resend: false };
+  if (claimed === undefined) return tick.getTime() >= since.getTime() ? fresh : undefined;
+  if (tick.getTime() > claimed.getTime()) return fresh;
   const unsent = sent === undefined || sent.getTime() < claimed.getTime();
-  if (tick.getTime() === claimed.getTime() && unsent) return { tick, resend: true };
+  if (tick.getTime() === claimed.getTime() && unsent && !late) return { tick, resend: true };
   return undefined;
 }

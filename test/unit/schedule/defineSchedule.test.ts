@@ -30,6 +30,14 @@ describe('defineSchedule', () => {
     expect(s.task).toBe(task);
   });
 
+  it('refuses a maxLateMs that is not a whole number of milliseconds of at least 1000', () => {
+    expect(messageOf({ maxLateMs: 500 })).toBe(
+      'schedule "nightly": maxLateMs must be a whole number of milliseconds, at least 1000, got 500',
+    );
+    expect(messageOf({ maxLateMs: 1500.5 })).toContain('got 1500.5');
+    expect(defineSchedule({ ...valid, maxLateMs: 3_600_000 }).maxLateMs).toBe(3_600_000);
+  });
+
   it('names a bad cron expression and gives the parser reason', () => {
     expect(messageOf({ cron: '61 * * * *' })).toBe(
       'schedule "nightly": cron expression "61 * * * *" is invalid: Constraint error, got value 61 expected range 0-59',

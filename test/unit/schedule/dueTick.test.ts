@@ -48,4 +48,29 @@ describe('missed-tick policy', () => {
       resend: false,
     });
   });
+
+  describe('with maxLateMs', () => {
+    const hourlyWithin10Min = { ...hourly, maxLateMs: 600_000 };
+
+    it('fires a tick no later than maxLateMs as usual', () => {
+      const due = dueTick(hourlyWithin10Min, at('2025-01-01T07:09:59Z'), fired('2025-01-01T06:00:00Z'), started);
+      expect(due).toEqual({ tick: at('2025-01-01T07:00:00Z'), resend: false });
+    });
+
+    it('marks a tick later than maxLateMs too late: to be claimed, not sent', () => {
+      const due = dueTick(hourlyWithin10Min, at('2025-01-01T07:20:00Z'), fired('2025-01-01T02:00:00Z'), started);
+      expect(due).toEqual({ tick: at('2025-01-01T07:00:00Z'), resend: false, tooLate: true });
+    });
+
+    it('does not send again a claimed, unsent tick once it is later than maxLateMs', () => {
+      const state = { claimed: at('2025-01-01T05:00:00Z'), sent: at('2025-01-01T04:00:00Z') };
+      expect(dueTick(hourlyWithin10Min, at('2025-01-01T05:10:01Z'), state, started)).toBeUndefined();
+    });
+
+    it('lets the next tick fire on time after a skipped one', () => {
+      const skipped = { claimed: at('2025-01-01T07:00:00Z'), sent: at('2025-01-01T02:00:00Z') };
+      const due = dueTick(hourlyWithin10Min, at('2025-01-01T08:00:00.002Z'), skipped, started);
+      expect(due).toEqual({ tick: at('2025-01-01T08:00:00Z'), resend: false });
+    });
+  });
 });

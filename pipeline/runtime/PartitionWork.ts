@@ -76,7 +76,10 @@ export class PartitionWork {
     (job) => job.lane,
   );
   readonly tracker = new OffsetTracker();
-  /** Fetched records not yet taken (no room when they came); the partition stays paused while any are here. */
+  /**
+   * Fetched records not yet taken (no room when they came); the partition stays paused while more than half its
+   * bound are here.
+   */
   readonly buffer = new FetchBuffer();
   /** Asynchronous attempts running now: aborted when the partition is revoked, swept for timeouts. */
   readonly attempts = new AttemptList();

@@ -13,7 +13,11 @@ export interface TaskEventBase {
   readonly key: string | null;
 }
 
-/** Typed lifecycle events, separate from logs: what tests, metrics and dashboards listen to. */
+/**
+ * Typed lifecycle events, separate from logs: what tests, metrics and dashboards listen to. Attach listeners
+ * before `start()`: a worker may run its first tasks before `start()` resolves (one task type's group can be
+ * fetching while another's still joins), and an event with no listener is not kept.
+ */
 export interface WorkerEvents {
   'task:started': TaskEventBase;
   'task:completed': TaskEventBase & { readonly durationMs: number };

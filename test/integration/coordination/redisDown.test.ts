@@ -17,14 +17,18 @@ describe('Redis unreachable', () => {
       [1, 2, 3].map((seq) => ({ id: `p${seq}`, key: 'k', seq })),
     );
     const ran: string[] = [];
-    const worker = await startWorker({
-      redisUrl: 'redis://127.0.0.1:1',
-      handlers: [handle(locked, (n) => void ran.push(n.id)), handle(plain, (n) => void ran.push(n.id))],
-    });
     const waits: { attempt: number; code: string | undefined }[] = [];
-    worker.on('task:retrying', (e) => waits.push({ attempt: e.attempt, code: (e.error as { code?: string }).code }));
     let deadLettered = 0;
-    worker.on('task:dead-lettered', () => deadLettered++);
+    await startWorker(
+      {
+        redisUrl: 'redis://127.0.0.1:1',
+        handlers: [handle(locked, (n) => void ran.push(n.id)), handle(plain, (n) => void ran.push(n.id))],
+      },
+      (w) => {
+        w.on('task:retrying', (e) => waits.push({ attempt: e.attempt, code: (e.error as { code?: string }).code }));
+        w.on('task:dead-lettered', () => deadLettered++);
+      },
+    );
 
     await waitFor('the plain tasks and a few lock waits', () => ran.length === 3 && waits.length >= 2, {
       timeoutMs: 30_000,

@@ -27,15 +27,17 @@ describe('thrown values', () => {
     ]);
     const causes = new Map<string, unknown>();
     let fine = 0;
-    const worker = await startWorker({
-      handlers: [
-        handle(task, (note) => {
-          if (note.id === 'fine') return void fine++;
-          throw (throwables[note.id] as () => unknown)();
-        }),
-      ],
-    });
-    worker.on('task:retrying', (e) => causes.set(e.taskId, e.error));
+    await startWorker(
+      {
+        handlers: [
+          handle(task, (note) => {
+            if (note.id === 'fine') return void fine++;
+            throw (throwables[note.id] as () => unknown)();
+          }),
+        ],
+      },
+      (w) => w.on('task:retrying', (e) => causes.set(e.taskId, e.error)),
+    );
 
     const letters = await readTopic(dlqTopicOf(task.topic), kinds.length);
     await waitFor('the healthy task', () => fine === 1);

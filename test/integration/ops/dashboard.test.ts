@@ -37,16 +37,20 @@ describe('dashboard', () => {
     ]);
     const settled = new Set<string>();
     // The default group prefix, so the dashboard finds the group as it would a real worker's.
-    const worker = await startWorker({
-      groupPrefix: 'taskstream',
-      handlers: [
-        handle(task, (note) => {
-          if (note.id === 'poison') throw new UnrecoverableError('never works');
-        }),
-      ],
-    });
-    worker.on('task:completed', (e) => settled.add(e.taskId));
-    worker.on('task:dead-lettered', (e) => settled.add(e.taskId));
+    const worker = await startWorker(
+      {
+        groupPrefix: 'taskstream',
+        handlers: [
+          handle(task, (note) => {
+            if (note.id === 'poison') throw new UnrecoverableError('never works');
+          }),
+        ],
+      },
+      (w) => {
+        w.on('task:completed', (e) => settled.add(e.taskId));
+        w.on('task:dead-lettered', (e) => settled.add(e.taskId));
+      },
+    );
     await waitFor('both tasks to settle', () => settled.size === 2);
     await worker.close(); // commits, leaves the group
     await producer.enqueueMany(task, [

@@ -26,17 +26,21 @@ describe('worker metrics endpoint', () => {
       { id: 'poison', key: 'd', seq: 1 },
     ]);
     const settled = new Set<string>();
-    const worker = await startWorker({
-      handlers: [
-        handle(task, async (note, ctx) => {
-          await new Promise((r) => setTimeout(r, 20));
-          if (note.id === 'poison') throw new UnrecoverableError('this task can never succeed');
-          if (note.id === 'flaky' && ctx.attempt === 1) throw new Error('first attempt fails');
-        }),
-      ],
-    });
-    worker.on('task:completed', (e) => settled.add(e.taskId));
-    worker.on('task:dead-lettered', (e) => settled.add(e.taskId));
+    const worker = await startWorker(
+      {
+        handlers: [
+          handle(task, async (note, ctx) => {
+            await new Promise((r) => setTimeout(r, 20));
+            if (note.id === 'poison') throw new UnrecoverableError('this task can never succeed');
+            if (note.id === 'flaky' && ctx.attempt === 1) throw new Error('first attempt fails');
+          }),
+        ],
+      },
+      (w) => {
+        w.on('task:completed', (e) => settled.add(e.taskId));
+        w.on('task:dead-lettered', (e) => settled.add(e.taskId));
+      },
+    );
     const ops = await startOpsServer({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
     onCleanup(() => ops.close());
     await waitFor('every task to settle', () => settled.size === 4);

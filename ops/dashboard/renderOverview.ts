@@ -1,4 +1,5 @@
 import type { Overview, TypeOverview } from './Overview.js';
+import { formatDuration } from '../cli/shared/output.js';
 
 const STYLE = `
 body { font: 14px system-ui, sans-serif; margin: 2em; color: #222; }
@@ -34,13 +35,20 @@ function schedulesSection(schedules: Overview['schedules']): string {
   if (schedules === null) return '';
   if ('error' in schedules) return `<h2>schedules</h2><p class="bad">${escape(schedules.error)}</p>`;
   const rows = schedules.schedules.map((s) =>
-    [s.name, s.task, `${s.cron} (${s.timezone})`, s.next[0] ?? '-', s.lastFired ?? 'never']
+    [
+      s.name,
+      s.task,
+      `${s.cron} (${s.timezone})`,
+      s.next[0] ?? '-',
+      s.lastFired ?? 'never',
+      s.maxLateMs === null ? '-' : formatDuration(s.maxLateMs),
+    ]
       .map((c) => `<td>${escape(c)}</td>`)
       .join(''),
   );
   return `<h2>schedules</h2>
 <p>group ${escape(schedules.group)}: ${schedules.leaseHolder === null ? '<span class="bad">no scheduler holds the lease: nothing fires</span>' : `fired by ${escape(schedules.leaseHolder)}`}</p>
-<table><thead><tr><th>schedule</th><th>task type</th><th>cron</th><th>next</th><th>last fired</th></tr></thead>
+<table><thead><tr><th>schedule</th><th>task type</th><th>cron</th><th>next</th><th>last fired</th><th>skipped if later than</th></tr></thead>
 <tbody>
 ${rows.map((r) => `<tr>${r}</tr>`).join('\n')}
 </tbody></table>`;

@@ -131,7 +131,10 @@ export interface CliConfig {
  * With `schedule`, it also declares a schedule enqueueing that task type, whose note id is the tick (ISO 8601).
  */
 export function writeCliConfig(
-  options: { partitions?: number; schedule?: { name: string; cron: string; timezone?: string } } = {},
+  options: {
+    partitions?: number;
+    schedule?: { name: string; cron: string; timezone?: string; maxLateMs?: number };
+  } = {},
 ): CliConfig {
   const name = uniqueName('clinote');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskstream-cli-'));
@@ -146,7 +149,7 @@ export function writeCliConfig(
       task: note,
       cron: ${JSON.stringify(sched.cron)},
       timezone: ${JSON.stringify(sched.timezone ?? 'UTC')},
-      payload: (tick) => ({ id: tick.toISOString(), key: 'k', seq: 1 }),
+      payload: (tick) => ({ id: tick.toISOString(), key: 'k', seq: 1 }),${sched.maxLateMs === undefined ? '' : `\n      maxLateMs: ${sched.maxLateMs},`}
     }),
   ],`
     : '';

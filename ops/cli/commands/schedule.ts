@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../../pipeline/logging/logger.js';
 import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.js';
 import { Scheduler } from '../../../pipeline/schedule/index.js';
-import { duration, printJson, printTable, say } from '../shared/output.js';
+import { duration, formatDuration, printJson, printTable, say } from '../shared/output.js';
 import { listSchedules, schedulerGroupArg } from '../shared/scheduleListing.js';
 import { configOf, probeKafka, translateErrors, withRedis } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
@@ -33,7 +33,7 @@ export function registerScheduleCommand(program: Command): void {
       if (listing.schedules.length === 0) return say('no schedules in the config (export `schedules` beside `tasks`)');
       say(`group ${listing.group}: lease held by ${listing.leaseHolder ?? 'no instance'}`);
       printTable(
-        ['NAME', 'CRON', 'TIMEZONE', 'TASK', 'NEXT', 'LAST FIRED'],
+        ['NAME', 'CRON', 'TIMEZONE', 'TASK', 'NEXT', 'LAST FIRED', 'SKIP IF LATER THAN'],
         listing.schedules.map((s) => [
           s.name,
           s.cron,
@@ -41,6 +41,7 @@ export function registerScheduleCommand(program: Command): void {
           s.task,
           s.next.map(short).join(' '),
           s.lastFired === null ? '-' : short(s.lastFired),
+          s.maxLateMs === null ? '-' : formatDuration(s.maxLateMs),
         ]),
       );
     });

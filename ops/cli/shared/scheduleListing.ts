@@ -20,6 +20,8 @@ export interface ScheduleListing {
     readonly task: string;
     readonly next: readonly string[];
     readonly lastFired: string | null;
+    /** A missed tick later than this is skipped, not sent (null: fires however late). */
+    readonly maxLateMs: number | null;
   }[];
 }
 
@@ -41,6 +43,7 @@ export async function listSchedules(
         task: s.task.name,
         next: nextTicks(s, now, 3).map((d) => d.toISOString()),
         lastFired: (await readTickState(redis, group, s.name)).sent?.toISOString() ?? null,
+        maxLateMs: s.maxLateMs ?? null,
       })),
     ),
   };

@@ -37,9 +37,22 @@ describe('taskstream schedule', () => {
         task: cfg.name,
         next: [0, 1, 2].map((i) => new Date(firstMidnight + i * DAY_MS).toISOString()),
         lastFired: null,
+        maxLateMs: null,
       },
     ]);
     expect(listing.leaseHolder).toBeNull();
+  });
+
+  it('list shows how late a missed tick may still fire, in JSON and in the table', async () => {
+    const name = uniqueName('morning');
+    const cfg = writeCliConfig({ schedule: { name, cron: '0 6 * * *', maxLateMs: 6 * 3_600_000 } });
+    const group = uniqueName('g');
+    const listing = await listJson(cfg.file, group);
+    expect(listing.schedules.map((s) => s.maxLateMs)).toEqual([21_600_000]);
+    const table = await runCli(['--config', cfg.file, 'schedule', 'list', '--group', group]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/SKIP IF LATER THAN/);
+    expect(table.stdout.split('\n').find((l) => l.startsWith(name))).toMatch(/ 6h\s*$/);
   });
 
   it('list --json shows the last fired tick and the instance holding the lease', async () => {

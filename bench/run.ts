@@ -21,7 +21,7 @@ program
   .option('--rounds <n>', 'drains per contender; the median is reported', '3')
   .option('--rate <n>', 'tasks per second in the latency run', '1000')
   .option('--seconds <n>', 'length of the latency run', '10')
-  .option('--profile', 'profile every contender in the last round (bench/out/) and print where the time went')
+  .option('--profile', 'profile every Kafka contender in the last round (bench/out/) and print where the time went')
   .option('--json', 'print one JSON object')
   .action(
     async (opts: {

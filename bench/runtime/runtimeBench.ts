@@ -128,7 +128,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     maxRssMb: Math.max(sync.maxRssMb, async.maxRssMb),
     bareMaxRssMb: bare.maxRssMb,
     // µs per task by category, per contender in CONTENDERS order, when profiled.
-    ...(profiles.length > 0 ? { profileUsPerTask: profiles.slice(0, 4).map((p) => perTask(p, o.count)) } : {}),
+    ...(profiles.length > 0 ? { profileUsPerTask: profiles.map((p) => perTask(p, o.count)) } : {}),
   };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -138,7 +138,9 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     `\nruntime bench: ${o.count} tasks, 6 partitions, 1,000 keys, Worker defaults; median of ${o.rounds} interleaved rounds\n\n`,
   );
   process.stdout.write('| consumer | tasks/s | vs bare | CPU µs/task | peak RSS |\n|---|---:|---:|---:|---:|\n');
-  for (const i of [1, 2, 0, 3, 4]) {
+  // The workers first, then the peers; BullMQ (last) is not profiled.
+  const order = [1, 2, 0, 3];
+  for (const i of [...order, 4]) {
     const m = medians[i] as DrainResult;
     const cells = [
       CONTENDERS[i]?.label,
@@ -149,7 +151,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     ];
     process.stdout.write(`| ${cells.join(' | ')} |\n`);
   }
-  if (profiles.length > 0) writeProfileTable(profiles, [1, 2, 0, 3], o.count, o.profileDir as string);
+  if (profiles.length > 0) writeProfileTable(profiles, order, o.count, o.profileDir as string);
   process.stdout.write(`\nenqueue (enqueueMany, batches of 10,000): ${result.enqueuePerSec} tasks/s\n`);
   process.stdout.write(
     `enqueue-to-start latency at ${o.rate}/s (single enqueue calls): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.samples} samples)\n`,

@@ -32,8 +32,10 @@ export class Attempt implements TaskContext {
   private done: OutcomeCallback | undefined;
   private childLog: Logger | undefined;
   fencingToken: number | undefined;
-  /** The runner's bookkeeping: whether its result was taken, and when it went asynchronous (its timeout counts
-   * from then; an attempt that ends synchronously never needs the clock). */
+  /**
+   * The runner's bookkeeping: whether its result was taken, and when it went asynchronous (its timeout counts
+   * from then; an attempt that ends synchronously never needs the clock).
+   */
   ended = false;
   startedAt: number | undefined;
   /** Its index in the partition's AttemptList while it runs asynchronously, else -1. */

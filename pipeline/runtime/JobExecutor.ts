@@ -85,11 +85,7 @@ export class JobExecutor {
       job.payload = decoded;
     }
     if (this.guards.dedupe || this.task.lock) {
-      this.guarded(job, attempt).then(
-        (result) => attempt.report(result),
-        (err: unknown) => attempt.report(retryLater(err)),
-      );
-      return;
+      return reportWhenSettled(attempt, this.guarded(job, attempt));
     }
     if (this.limiter) {
       this.limiter
@@ -156,12 +152,8 @@ export class JobExecutor {
 
   private fail(attempt: Attempt, error: Error): void {
     const result = this.onFailure(attempt.job, error);
-    if (result instanceof Promise) {
-      result.then(
-        (r) => attempt.report(r),
-        (err: unknown) => attempt.report(retryLater(err)),
-      );
-    } else attempt.report(result);
+    if (result instanceof Promise) reportWhenSettled(attempt, result);
+    else attempt.report(result);
   }
 
   private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
@@ -217,6 +209,14 @@ export class JobExecutor {
       return retryLater(error);
     }
   }
+}
+
+/** Reports a result that comes later; if it cannot be had (our side failed), the task is tried again later. */
+function reportWhenSettled(attempt: Attempt, result: Promise<JobResult>): void {
+  result.then(
+    (r) => attempt.report(r),
+    (err: unknown) => attempt.report(retryLater(err)),
+  );
 }
 
 /** Something on our side failed (not the handler): run the attempt again later, without using an attempt. */

@@ -72,7 +72,7 @@ export class Job {
 export class PartitionWork {
   /** Records taken and waiting to start; each becomes a job (with its offset ticket) when its turn comes. */
   readonly queue = new KeyedQueue<IncomingRecord, Job, number>(
-    (record) => new Job(record, this, this.tracker.add(record.offset)),
+    (record) => this.jobFor(record),
     (job) => job.lane,
   );
   readonly tracker = new OffsetTracker();
@@ -94,4 +94,9 @@ export class PartitionWork {
   revoked = false;
 
   constructor(readonly tp: PartitionRef) {}
+
+  /** The job of a record taken now: its offset is registered, so records must come here in offset order. */
+  jobFor(record: IncomingRecord): Job {
+    return new Job(record, this, this.tracker.add(record.offset));
+  }
 }

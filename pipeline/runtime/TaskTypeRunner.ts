@@ -7,7 +7,7 @@ import type { TaskDefinition } from '../task/defineTask.js';
 import { Attempt, type AttemptOwner } from './Attempt.js';
 import { retryLater, type JobExecutor, type JobResult } from './JobExecutor.js';
 import { PartitionSet } from './PartitionSet.js';
-import { Job, type PartitionWork } from './PartitionWork.js';
+import type { Job, PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
 import { OutcomeReporter } from './OutcomeReporter.js';
 import { PartitionIntake } from './PartitionIntake.js';
@@ -147,7 +147,7 @@ export class TaskTypeRunner implements GroupListener {
    */
   private takeNow(part: PartitionWork, record: IncomingRecord): Job {
     this.hold(part);
-    return new Job(record, part, part.tracker.add(record.offset));
+    return part.jobFor(record);
   }
 
   /** Takes a record into its partition's queue, where it becomes a job when its turn comes. */

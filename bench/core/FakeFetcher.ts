@@ -1,9 +1,8 @@
 import type { GroupListener, PartitionRef } from '../../pipeline/kafka/GroupConsumer.js';
-import type { IncomingRecord } from '../../pipeline/kafka/records.js';
+import type { FetchedMessage } from '../../pipeline/kafka/records.js';
 
 /** Records per partition and fetch: what a producer batch of the runtime bench holds. */
 const FETCH_RECORDS = 1667;
-const NO_HEADERS = Object.freeze({});
 
 /**
  * Stands in for GroupConsumer in the core bench: assigns every partition at start, then, one turn of the event
@@ -40,26 +39,23 @@ export class FakeFetcher {
         if (this.paused.has(partition)) continue;
         const records = this.fetch(partition);
         const taken = this.listener?.onRecords({ topic: this.topic, partition }, records) ?? 0;
-        if (taken > 0) this.next[partition] = Number((records[taken - 1] as IncomingRecord).offset) + 1;
+        if (taken > 0) this.next[partition] = Number((records[taken - 1] as FetchedMessage).offset) + 1;
       }
       setImmediate(turn);
     };
     turn();
   }
 
-  private fetch(partition: number): IncomingRecord[] {
+  private fetch(partition: number): FetchedMessage[] {
     const cpu = process.cpuUsage();
     const from = this.next[partition] as number;
-    const records: IncomingRecord[] = [];
+    const records: FetchedMessage[] = [];
     for (let offset = from; offset < from + FETCH_RECORDS; offset++) {
       const k = (offset * this.partitions + partition) % this.values.length;
       records.push({
-        topic: this.topic,
-        partition,
         offset: String(offset),
         key: this.keys ? (this.keys[k] as Buffer) : null,
         value: this.values[k] as Buffer,
-        headers: NO_HEADERS,
         timestamp: '0',
       });
     }

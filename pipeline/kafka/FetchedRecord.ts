@@ -1,10 +1,9 @@
-import type { KafkaMessage } from 'kafkajs';
-import type { IncomingRecord, RecordHeaders } from './records.js';
+import type { FetchedMessage, IncomingRecord, RawHeaders, RecordHeaders } from './records.js';
 
 const NO_HEADERS: RecordHeaders = Object.freeze({});
 
 /**
- * A record as the Kafka client fetched it, in our own shape. Headers are turned into strings only when someone
+ * A fetched record taken for processing, in our own shape. Headers are turned into strings only when someone
  * reads them: a worker draining no-op tasks never does, and at hundreds of thousands of records a second the
  * conversion (one UTF-8 decode per header) was a measurable share of the runtime.
  */
@@ -13,13 +12,13 @@ export class FetchedRecord implements IncomingRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly timestamp: string;
-  private raw: KafkaMessage['headers'];
+  private raw: RawHeaders | undefined;
   private converted: RecordHeaders | undefined;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
-    message: KafkaMessage,
+    message: FetchedMessage,
   ) {
     this.offset = message.offset;
     this.key = message.key ?? null;
@@ -38,13 +37,27 @@ export class FetchedRecord implements IncomingRecord {
   }
 }
 
-function toStrings(raw: KafkaMessage['headers']): RecordHeaders {
+/** One header of a record not yet taken, as text (the last value of a repeated header). */
+export function headerText(message: FetchedMessage, name: string): string | undefined {
+  const v = message.headers?.[name];
+  return v === undefined ? undefined : lastText(v);
+}
+
+function toStrings(raw: RawHeaders | undefined): RecordHeaders {
   if (!raw) return NO_HEADERS;
   let headers: Record<string, string> | undefined;
   for (const [k, v] of Object.entries(raw)) {
     if (v === undefined) continue;
     headers ??= {};
-    headers[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
+    headers[k] = lastText(v);
   }
   return headers ?? NO_HEADERS;
+}
+
+function lastText(v: Buffer | string | readonly (Buffer | string)[]): string {
+  return isList(v) ? String(v[v.length - 1]) : String(v);
+}
+
+function isList(v: Buffer | string | readonly (Buffer | string)[]): v is readonly (Buffer | string)[] {
+  return Array.isArray(v);
 }

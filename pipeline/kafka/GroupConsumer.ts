@@ -2,9 +2,8 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ConfigError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { AdaptiveFetchSize } from './AdaptiveFetchSize.js';
-import { FetchedRecord } from './FetchedRecord.js';
 import { FetchWait } from './FetchWait.js';
-import type { IncomingRecord } from './records.js';
+import type { FetchedMessage } from './records.js';
 
 export interface PartitionRef {
   readonly topic: string;
@@ -26,10 +25,11 @@ export interface GroupConsumerOptions {
 
 export interface GroupListener {
   /**
-   * Records of one partition, in offset order. Returns how many it took (a prefix); the rest are fetched
-   * again after the partition is resumed. Must not throw and must return quickly: the work runs elsewhere.
+   * Records of one partition, in offset order, as the client fetched them. Returns how many it took (a
+   * prefix); the rest are fetched again after the partition is resumed. Must not throw and must return
+   * quickly: the work runs elsewhere.
    */
-  onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number;
+  onRecords(tp: PartitionRef, records: readonly FetchedMessage[]): number;
   /** The group is about to rejoin: assignments may change. */
   onRebalancing(): void;
   /** The assignment of the new generation. */
@@ -118,7 +118,7 @@ export class GroupConsumer {
   ): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
-    const records = batch.messages.map((m) => new FetchedRecord(topic, partition, m));
+    const records: readonly FetchedMessage[] = batch.messages;
     let taken = 0;
     try {
       taken = listener.onRecords({ topic, partition }, records);
@@ -126,7 +126,7 @@ export class GroupConsumer {
       // A listener bug must not reach kafkajs, which would crash the consumer.
       this.log.error({ err, topic, partition }, 'record listener threw; the batch will be fetched again');
     }
-    if (taken > 0) resolveOffset((records[taken - 1] as IncomingRecord).offset);
+    if (taken > 0) resolveOffset((records[taken - 1] as FetchedMessage).offset);
     this.fetchSize.observe(records.length, taken, taken < records.length ? bytesOf(records, taken) : 0);
   }
 
@@ -162,10 +162,10 @@ export class GroupConsumer {
 }
 
 /** The bytes of the first `count` records, as a fetch counts them (near enough: keys and values). */
-function bytesOf(records: readonly IncomingRecord[], count: number): number {
+function bytesOf(records: readonly FetchedMessage[], count: number): number {
   let bytes = 0;
   for (let i = 0; i < count; i++) {
-    const r = records[i] as IncomingRecord;
+    const r = records[i] as FetchedMessage;
     bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 20;
   }
   return bytes;

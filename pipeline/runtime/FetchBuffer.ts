@@ -1,4 +1,4 @@
-import type { IncomingRecord } from '../kafka/records.js';
+import type { FetchedMessage } from '../kafka/records.js';
 
 /**
  * Records of one partition that a fetch brought beyond the room the partition had. All of them are kept:
@@ -10,7 +10,7 @@ import type { IncomingRecord } from '../kafka/records.js';
  * (maxHeldTasks) do not include it, as a Kafka client's fetch buffer is not part of max.poll.records.
  */
 export class FetchBuffer {
-  private records: IncomingRecord[] = [];
+  private records: FetchedMessage[] = [];
   private head = 0;
 
   get size(): number {
@@ -25,24 +25,24 @@ export class FetchBuffer {
   get bytes(): number {
     let bytes = 0;
     for (let i = this.head; i < this.records.length; i++) {
-      const record = this.records[i] as IncomingRecord;
+      const record = this.records[i] as FetchedMessage;
       bytes += (record.value?.length ?? 0) + (record.key?.length ?? 0);
     }
     return bytes;
   }
 
   /** Keeps `records[from..]` after whatever it holds already. */
-  keep(records: readonly IncomingRecord[], from: number): void {
+  keep(records: readonly FetchedMessage[], from: number): void {
     if (this.size === 0) {
       this.records = records.slice(from);
       this.head = 0;
     } else {
-      for (let i = from; i < records.length; i++) this.records.push(records[i] as IncomingRecord);
+      for (let i = from; i < records.length; i++) this.records.push(records[i] as FetchedMessage);
     }
   }
 
   /** The records still kept, and the index of the first: pass the index reached to `consumedTo`. */
-  view(): { readonly records: readonly IncomingRecord[]; readonly from: number } {
+  view(): { readonly records: readonly FetchedMessage[]; readonly from: number } {
     return { records: this.records, from: this.head };
   }
 

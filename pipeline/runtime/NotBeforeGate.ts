@@ -1,4 +1,5 @@
-import type { IncomingRecord } from '../kafka/records.js';
+import { headerText } from '../kafka/FetchedRecord.js';
+import type { FetchedMessage } from '../kafka/records.js';
 import { DLQ_HEADER } from '../retry/handOffHeaders.js';
 import type { PartitionWork } from './PartitionWork.js';
 
@@ -13,10 +14,10 @@ export class NotBeforeGate {
   constructor(private readonly onDue: (part: PartitionWork) => void) {}
 
   /** The index of the first record in records[from..] not yet due, or records.length; arms the wake-up. */
-  dueEnd(part: PartitionWork, records: readonly IncomingRecord[], from: number): number {
+  dueEnd(part: PartitionWork, records: readonly FetchedMessage[], from: number): number {
     const now = Date.now();
     for (let i = from; i < records.length; i++) {
-      const notBefore = Number((records[i] as IncomingRecord).headers[DLQ_HEADER.notBefore] ?? 0);
+      const notBefore = Number(headerText(records[i] as FetchedMessage, DLQ_HEADER.notBefore) ?? 0);
       if (notBefore > now) {
         part.dueAt = notBefore;
         const timer = setTimeout(() => {

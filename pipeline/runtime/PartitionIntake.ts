@@ -1,5 +1,5 @@
 import type { GroupConsumer } from '../kafka/GroupConsumer.js';
-import type { IncomingRecord } from '../kafka/records.js';
+import type { FetchedMessage } from '../kafka/records.js';
 import { NotBeforeGate } from './NotBeforeGate.js';
 import type { PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
@@ -9,9 +9,9 @@ export interface Dispatch {
   /** A task may start now (dispatching, and under the concurrency limits). */
   canStart(): boolean;
   /** Takes the record and starts it at once: its partition holds nothing, so no key of it is running. */
-  startNow(part: PartitionWork, record: IncomingRecord): void;
+  startNow(part: PartitionWork, record: FetchedMessage): void;
   /** Takes the record into its partition's key queue. */
-  enqueue(part: PartitionWork, record: IncomingRecord): void;
+  enqueue(part: PartitionWork, record: FetchedMessage): void;
 }
 
 /**
@@ -36,15 +36,15 @@ export class PartitionIntake {
   }
 
   /** Records of one partition, in offset order. Returns how many were taken or kept (a prefix). */
-  accept(part: PartitionWork, records: readonly IncomingRecord[]): number {
+  accept(part: PartitionWork, records: readonly FetchedMessage[]): number {
     let i = 0;
     const next = part.nextOffset;
-    if (next !== undefined) while (i < records.length && Number((records[i] as IncomingRecord).offset) < next) i++;
+    if (next !== undefined) while (i < records.length && Number((records[i] as FetchedMessage).offset) < next) i++;
     if (i >= records.length) return records.length;
     if (this.gate) {
       // Records not yet due are left to Kafka, fetched again once the head is due.
       const taken = this.admit(part, records, i, this.gate.dueEnd(part, records, i));
-      if (taken > i) part.nextOffset = Number((records[taken - 1] as IncomingRecord).offset) + 1;
+      if (taken > i) part.nextOffset = Number((records[taken - 1] as FetchedMessage).offset) + 1;
       if (taken < records.length) this.pause(part);
       return taken;
     }
@@ -52,7 +52,7 @@ export class PartitionIntake {
     const taken = part.buffer.size > 0 ? i : this.admit(part, records, i, records.length);
     // What finds no room waits in the fetch buffer, all of it (see FetchBuffer for why and what bounds it).
     if (taken < records.length) part.buffer.keep(records, taken);
-    part.nextOffset = Number((records[records.length - 1] as IncomingRecord).offset) + 1;
+    part.nextOffset = Number((records[records.length - 1] as FetchedMessage).offset) + 1;
     if (part.buffer.size > this.maxHeldPerPartition / 2) this.pause(part);
     return records.length;
   }
@@ -62,14 +62,14 @@ export class PartitionIntake {
    * nothing, no key of it is running: a record may start at once, and a handler that finishes synchronously
    * leaves the partition empty again for the next one.
    */
-  private admit(part: PartitionWork, records: readonly IncomingRecord[], from: number, to: number): number {
+  private admit(part: PartitionWork, records: readonly FetchedMessage[], from: number, to: number): number {
     let i = from;
     while (i < to && part.held === 0 && this.dispatch.canStart() && this.budget.roomToHold() > 0) {
-      this.dispatch.startNow(part, records[i++] as IncomingRecord);
+      this.dispatch.startNow(part, records[i++] as FetchedMessage);
     }
     const room = Math.min(this.maxHeldPerPartition - part.held, this.budget.roomToHold());
     const end = Math.min(to, i + Math.max(0, room));
-    for (; i < end; i++) this.dispatch.enqueue(part, records[i] as IncomingRecord);
+    for (; i < end; i++) this.dispatch.enqueue(part, records[i] as FetchedMessage);
     return i;
   }
 

@@ -1,4 +1,5 @@
-import type { IncomingRecord } from '../kafka/records.js';
+import { FetchedRecord } from '../kafka/FetchedRecord.js';
+import type { FetchedMessage, IncomingRecord } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { AttemptList } from './AttemptList.js';
@@ -71,7 +72,7 @@ export class Job {
 /** What one assigned partition holds: waiting jobs in key order, and which offsets are done. */
 export class PartitionWork {
   /** Records taken and waiting to start; each becomes a job (with its offset ticket) when its turn comes. */
-  readonly queue = new KeyedQueue<IncomingRecord, Job, number>(
+  readonly queue = new KeyedQueue<FetchedMessage, Job, number>(
     (record) => this.jobFor(record),
     (job) => job.lane,
   );
@@ -96,7 +97,8 @@ export class PartitionWork {
   constructor(readonly tp: PartitionRef) {}
 
   /** The job of a record taken now: its offset is registered, so records must come here in offset order. */
-  jobFor(record: IncomingRecord): Job {
-    return new Job(record, this, this.tracker.add(record.offset));
+  jobFor(message: FetchedMessage): Job {
+    const ticket = this.tracker.add(message.offset);
+    return new Job(new FetchedRecord(this.tp.topic, this.tp.partition, message), this, ticket);
   }
 }

@@ -1,5 +1,5 @@
 import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupConsumer.js';
-import type { IncomingRecord } from '../kafka/records.js';
+import type { FetchedMessage } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskCounters } from '../metrics/TaskCounters.js';
 import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
@@ -94,7 +94,7 @@ export class TaskTypeRunner implements GroupListener {
 
   // --- GroupListener -------------------------------------------------------------------------------
 
-  onRecords(tp: PartitionRef, records: readonly IncomingRecord[]): number {
+  onRecords(tp: PartitionRef, records: readonly FetchedMessage[]): number {
     const part = this.parts.get(tp) ?? this.parts.add(tp);
     if (part.revoked || this.stopped) return 0;
     const accepted = this.intake.accept(part, records);
@@ -145,13 +145,13 @@ export class TaskTypeRunner implements GroupListener {
    * for a retry (holdKey): until then nothing else of this partition can start, and a synchronous success never
    * needs the mark.
    */
-  private takeNow(part: PartitionWork, record: IncomingRecord): Job {
+  private takeNow(part: PartitionWork, record: FetchedMessage): Job {
     this.hold(part);
     return part.jobFor(record);
   }
 
   /** Takes a record into its partition's queue, where it becomes a job when its turn comes. */
-  private enqueue(part: PartitionWork, record: IncomingRecord): void {
+  private enqueue(part: PartitionWork, record: FetchedMessage): void {
     this.hold(part);
     part.queue.push(record);
     this.queued++;

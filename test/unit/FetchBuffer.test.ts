@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { IncomingRecord } from '../../pipeline/kafka/records.js';
+import type { FetchedMessage } from '../../pipeline/kafka/records.js';
 import { FetchBuffer } from '../../pipeline/runtime/FetchBuffer.js';
 
-function records(from: number, to: number): IncomingRecord[] {
+function records(from: number, to: number): FetchedMessage[] {
   return Array.from({ length: to - from }, (_, i) => ({
-    topic: 't',
-    partition: 0,
     offset: String(from + i),
     key: null,
     value: null,
-    headers: {},
     timestamp: '0',
   }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupConsumer, PartitionRef } from '../../pipeline/kafka/GroupConsumer.js';
-import type { IncomingRecord } from '../../pipeline/kafka/records.js';
+import type { FetchedMessage } from '../../pipeline/kafka/records.js';
 import { DLQ_HEADER } from '../../pipeline/retry/handOffHeaders.js';
 import { PartitionIntake } from '../../pipeline/runtime/PartitionIntake.js';
 import { PartitionWork } from '../../pipeline/runtime/PartitionWork.js';
@@ -8,9 +8,8 @@ import { ProcessBudget } from '../../pipeline/runtime/ProcessBudget.js';
 
 const tp: PartitionRef = { topic: 'tasks.t', partition: 0 };
 
-function records(from: number, to: number, headers: Record<string, string> = {}): IncomingRecord[] {
+function records(from: number, to: number, headers: Record<string, string> = {}): FetchedMessage[] {
   return Array.from({ length: to - from }, (_, i) => ({
-    ...tp,
     offset: String(from + i),
     key: Buffer.from(`k${from + i}`),
     value: Buffer.from([0]),
@@ -31,7 +30,7 @@ function setup(options: { maxHeld?: number; perPartition?: number; gated?: boole
   const part = new PartitionWork(tp);
   const started: string[] = [];
   const queued: string[] = [];
-  const take = (record: IncomingRecord): void => {
+  const take = (record: FetchedMessage): void => {
     part.held++;
     budget.hold(1);
     part.nextOffset = Number(record.offset) + 1;

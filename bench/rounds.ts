@@ -24,3 +24,23 @@ export function medianRun<T extends { readonly perSec: number }>(runs: readonly 
   if (mid === undefined) throw new Error('no runs to take the median of');
   return mid;
 }
+
+/**
+ * Each round's throughput against the reference's in the same round. Runs of one round are minutes apart at
+ * most, so a machine that slows down for a while slows both sides of a pair; a ratio of two medians can
+ * instead pair the reference's fast round with a contender's slow one.
+ */
+export function pairedRatios<T extends { readonly perSec: number }>(
+  runs: readonly T[],
+  reference: readonly T[],
+): number[] {
+  return runs.map((run, i) => run.perSec / (reference[i] as T).perSec);
+}
+
+/** The median of some values (the upper middle of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  if (mid === undefined) throw new Error('no values to take the median of');
+  return mid;
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, TaskProducer } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
-import { interleavedRounds, medianRun } from '../rounds.js';
+import { interleavedRounds, median, medianRun, pairedRatios } from '../rounds.js';
 import { childRun } from './childRun.js';
 import { measureLatency } from './latency.js';
 import { CATEGORIES, readMainThreadProfile, summarizeProfile, type ProfileSummary } from './profileSummary.js';
@@ -98,6 +98,8 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     return run;
   });
   const medians = results.map((runs) => medianRun(runs));
+  // Against bare eachBatch (contender 0), round by round.
+  const ratios = results.map((runs) => pairedRatios(runs, results[0] as DrainResult[]));
   log(`latency at ${o.rate}/s for ${o.seconds} s…`);
   const latency = await measureLatency(`${name}-lat`, o.rate, o.seconds);
 
@@ -118,8 +120,11 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     bareEachMessagePerSec: Math.round(eachMessage.perSec),
     bullmqPerSec: Math.round(bullmq.perSec),
     bullmqCpuUsPerTask: round3(bullmq.cpuUsPerTask),
-    ratio: round3(sync.perSec / bare.perSec),
-    asyncRatio: round3(async.perSec / bare.perSec),
+    // Medians of the per-round ratios (see pairedRatios), and their range over the rounds.
+    ratio: round3(median(ratios[1] as number[])),
+    asyncRatio: round3(median(ratios[2] as number[])),
+    ratioRange: range(ratios[1] as number[]),
+    asyncRatioRange: range(ratios[2] as number[]),
     cpuUsPerTask: round3(sync.cpuUsPerTask),
     asyncCpuUsPerTask: round3(async.cpuUsPerTask),
     bareCpuUsPerTask: round3(bare.cpuUsPerTask),
@@ -135,7 +140,8 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     return;
   }
   process.stdout.write(
-    `\nruntime bench: ${o.count} tasks, 6 partitions, 1,000 keys, Worker defaults; median of ${o.rounds} interleaved rounds\n\n`,
+    `\nruntime bench: ${o.count} tasks, 6 partitions, 1,000 keys, Worker defaults; median of ${o.rounds} interleaved rounds;\n` +
+      `"vs bare" is the median of each round's ratio to bare eachBatch in that round, with the range over the rounds\n\n`,
   );
   process.stdout.write('| consumer | tasks/s | vs bare | CPU µs/task | peak RSS |\n|---|---:|---:|---:|---:|\n');
   // The workers first, then the peers; BullMQ (last) is not profiled.
@@ -145,7 +151,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     const cells = [
       CONTENDERS[i]?.label,
       Math.round(m.perSec),
-      `${Math.round((m.perSec / bare.perSec) * 100)}%`,
+      i === 0 ? '100%' : vsBare(ratios[i] as number[]),
       m.cpuUsPerTask.toFixed(2),
       `${m.maxRssMb} MB`,
     ];
@@ -160,6 +166,17 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
 
 function round3(n: number): number {
   return Number(n.toFixed(3));
+}
+
+function range(values: readonly number[]): [number, number] {
+  return [round3(Math.min(...values)), round3(Math.max(...values))];
+}
+
+/** "87% (66-93%)": the median round's ratio and the range over the rounds. */
+function vsBare(ratios: readonly number[]): string {
+  const pct = (r: number): number => Math.round(r * 100);
+  const [low, high] = range(ratios);
+  return ratios.length > 1 ? `${pct(median(ratios))}% (${pct(low)}-${pct(high)}%)` : `${pct(median(ratios))}%`;
 }
 
 /**

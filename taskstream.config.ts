@@ -10,7 +10,7 @@ const dailyReport = defineSchedule({
   task: generateReport,
   cron: '0 6 * * *',
   timezone: 'Europe/Berlin',
-  payload: (tick) => ({ customerId: 'demo-customer', period: 'DAY' as const, requestedAt: tick.getTime() }),
+  payload: (tick) => ({ customerId: 'demo-customer', period: 'DAY', requestedAt: tick.getTime() }),
   // A morning report is no use by the afternoon: after an outage past noon, skip the day rather than send it late.
   maxLateMs: 6 * 3_600_000,
 });

@@ -12,9 +12,10 @@ export interface ScheduleOptions<T extends TaskDefinition> {
   /** IANA zone the expression is read in, e.g. `Europe/Berlin` (default `UTC`). */
   readonly timezone?: string;
   /** The task's payload for a tick; the tick is the scheduled time, not the moment it was sent. */
-  // NoInfer: T comes from `task` alone, so a wrong payload is reported against the task's type. TypeScript widens
-  // string literals returned here ('DAY' becomes string), so write an Avro enum symbol as `'DAY' as const`.
-  readonly payload: (tick: Date) => NoInfer<InputOf<T>>;
+  // NoInfer around the whole function: T comes from `task` alone, so a wrong payload is reported against the
+  // task's type, and the function is checked only once T is known. With NoInfer on the return type alone it was
+  // checked while T was open, and an Avro enum symbol returned here ('DAY') widened to string.
+  readonly payload: NoInfer<(tick: Date) => InputOf<T>>;
   /** The record key for a tick (default: the task type's key function applied to the payload). */
   readonly key?: (tick: Date) => string;
   /**

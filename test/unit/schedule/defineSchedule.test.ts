@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../pipeline/errors.js';
 import { defineSchedule, type ScheduleOptions } from '../../../pipeline/schedule/defineSchedule.js';
 import { Scheduler } from '../../../pipeline/schedule/Scheduler.js';
+import { generateReport } from '../../../schemas/tasks.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 
 const task = noteTask();
@@ -24,6 +25,23 @@ function messageOf(options: Partial<NoteOptions> | Record<string, unknown>): str
 }
 
 describe('defineSchedule', () => {
+  it('types the payload by its task: an Avro enum symbol needs no `as const`, a wrong field is refused', () => {
+    const schedule = defineSchedule({
+      name: 'morning-report',
+      task: generateReport,
+      cron: '0 6 * * *',
+      payload: (tick) => ({ customerId: 'acme', period: 'DAY', requestedAt: tick.getTime() }),
+    });
+    expect(schedule.payload(new Date(0))).toEqual({ customerId: 'acme', period: 'DAY', requestedAt: 0 });
+    defineSchedule({
+      name: 'morning-report',
+      task: generateReport,
+      cron: '0 6 * * *',
+      // @ts-expect-error YEAR is not a symbol of the period enum
+      payload: () => ({ customerId: 'acme', period: 'YEAR', requestedAt: 0 }),
+    });
+  });
+
   it('defaults the timezone to UTC and keeps the options given', () => {
     const s = defineSchedule(valid);
     expect(s).toMatchObject({ name: 'nightly', cron: '0 3 * * *', timezone: 'UTC', key: undefined });

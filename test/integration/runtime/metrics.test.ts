@@ -1,10 +1,11 @@
-// Guarantee: a worker's /metrics counts what happened to its tasks, and /readyz says whether it takes work.
+// Guarantee: a worker's /metrics counts what happened to its tasks, /readyz says whether it takes work, and
+// /healthz whether it should be restarted.
 import { describe, expect, it } from 'vitest';
-import { createLogger, handle, TaskProducer, UnrecoverableError } from '../../../pipeline/index.js';
+import { createLogger, handle, TaskProducer, UnrecoverableError, Worker } from '../../../pipeline/index.js';
 import { startOpsServer } from '../../../ops/server/OpsServer.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { parseSamples } from '../../support/prometheus.js';
-import { onCleanup, using } from '../../support/resources.js';
+import { onCleanup, uniqueName, using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
@@ -132,5 +133,33 @@ describe('worker metrics endpoint', () => {
     await worker.close();
     expect((await fetch(`${ops.url}/readyz`)).status).toBe(503);
     expect((await fetch(`${ops.url}/nowhere`)).status).toBe(404);
+  });
+
+  it('answers /healthz with 503 once a consumer crashed and kafkajs will not restart it', async () => {
+    const task = noteTask();
+    // Longer than the broker's group.max.session.timeout.ms (30 min by default): the join is refused with
+    // INVALID_SESSION_TIMEOUT, which kafkajs does not retry, so this type's consumer stops for good.
+    const worker = new Worker({
+      groupPrefix: uniqueName('g'),
+      sessionTimeoutMs: 1_800_001,
+      shutdownDeadlineMs: 5000,
+      handlers: [handle(task, () => undefined)],
+    });
+    onCleanup(() => worker.close());
+    const crashes: { code: unknown; restarting: boolean }[] = [];
+    worker.on('error', ({ error, restarting }) =>
+      crashes.push({ code: (error as { type?: unknown }).type, restarting }),
+    );
+    const ops = await startOpsServer({ worker, port: 0, host: '127.0.0.1', log: createLogger() });
+    onCleanup(() => ops.close());
+
+    // start() resolves: kafkajs reports the refused join as a crash, not as an error of run().
+    await worker.start();
+    await waitFor('the consumer to crash with no restart', () => crashes.some((c) => !c.restarting));
+    expect(crashes).toContainEqual({ code: 'INVALID_SESSION_TIMEOUT', restarting: false });
+    const health = await fetch(`${ops.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'consumer crashed' });
+    expect((await fetch(`${ops.url}/readyz`)).status).toBe(503);
   });
 });

@@ -19,15 +19,12 @@ export async function interleavedRounds<C extends { readonly label: string }, R>
 
 /** The run with the median throughput (the upper middle of an even count): one real run, not a blend of runs. */
 export function medianRun<T extends { readonly perSec: number }>(runs: readonly T[]): T {
-  const sorted = [...runs].sort((a, b) => a.perSec - b.perSec);
-  const mid = sorted[Math.floor(sorted.length / 2)];
-  if (mid === undefined) throw new Error('no runs to take the median of');
-  return mid;
+  return upperMiddle(runs, (run) => run.perSec);
 }
 
 /**
- * Each round's throughput against the reference's in the same round. Runs of one round are minutes apart at
- * most, so a machine that slows down for a while slows both sides of a pair; a ratio of two medians can
+ * Each round's throughput against the reference's in the same round. The runs of one round are less than a
+ * minute apart, so a machine that slows down for a while slows both sides of a pair; a ratio of two medians can
  * instead pair the reference's fast round with a contender's slow one.
  */
 export function pairedRatios<T extends { readonly perSec: number }>(
@@ -37,10 +34,14 @@ export function pairedRatios<T extends { readonly perSec: number }>(
   return runs.map((run, i) => run.perSec / (reference[i] as T).perSec);
 }
 
-/** The median of some values (the upper middle of an even count). */
+/** The median of some values (the upper middle of an even count, as medianRun). */
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  return upperMiddle(values, (v) => v);
+}
+
+function upperMiddle<T>(items: readonly T[], valueOf: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => valueOf(a) - valueOf(b));
   const mid = sorted[Math.floor(sorted.length / 2)];
-  if (mid === undefined) throw new Error('no values to take the median of');
+  if (mid === undefined) throw new Error('nothing to take the median of');
   return mid;
 }

@@ -8,9 +8,11 @@ export type ErrorCode =
   | 'PAYLOAD_INVALID'
   | 'PAYLOAD_TOO_LARGE'
   | 'RECORD_TOO_LARGE'
+  | 'SEND_FAILED'
   | 'DECODE_FAILED'
   | 'SCHEMA_INCOMPATIBLE'
   | 'REGISTRY_UNAVAILABLE'
+  | 'REGISTRY_CONFLICT'
   | 'HANDLER_TIMEOUT'
   | 'UNRECOVERABLE'
   | 'LOCK_BUSY'
@@ -83,16 +85,45 @@ export class PayloadTooLargeError extends TaskstreamError {
   }
 }
 
-/** Kafka refused a record as larger than the topic's max.message.bytes. Sending it again cannot help. */
+/**
+ * A record larger than its topic's max.message.bytes: refused before sending (or by the broker), alone; the other
+ * records of its send are not affected. Sending it again cannot help.
+ */
 export class RecordTooLargeError extends TaskstreamError {
   constructor(
     readonly topic: string,
-    cause: unknown,
+    readonly bytes: number | undefined,
+    readonly maxBytes: number | undefined,
+    cause?: unknown,
   ) {
-    super('RECORD_TOO_LARGE', `Kafka refused a record for ${topic} as larger than the topic allows`, {
-      retriable: false,
-      cause,
-    });
+    super(
+      'RECORD_TOO_LARGE',
+      bytes !== undefined && maxBytes !== undefined
+        ? `a record for ${topic} is ${bytes} bytes as a record batch, above the topic's max.message.bytes ${maxBytes}`
+        : `Kafka refused a record for ${topic} as larger than the topic allows`,
+      { retriable: false, cause },
+    );
+  }
+}
+
+/**
+ * Kafka did not acknowledge a record. `maybeStored` says whether it could be in the log anyway: false when the
+ * broker answered with a refusal or the record was never sent; true when no answer came (a broker died with the
+ * request in flight), so a resend may store it twice (a stable task id lets dedupe run it once).
+ */
+export class SendFailedError extends TaskstreamError {
+  constructor(
+    readonly topic: string,
+    readonly maybeStored: boolean,
+    reason: string,
+    options: { retriable: boolean; cause?: unknown },
+  ) {
+    super(
+      'SEND_FAILED',
+      `Kafka did not acknowledge a record for ${topic} (${reason}); ` +
+        (maybeStored ? 'it may or may not be stored' : 'it was not stored'),
+      options,
+    );
   }
 }
 
@@ -114,6 +145,23 @@ export class SchemaIncompatibleError extends TaskstreamError {
 export class RegistryUnavailableError extends TaskstreamError {
   constructor(url: string, cause?: unknown) {
     super('REGISTRY_UNAVAILABLE', `schema registry at ${url} did not answer`, { retriable: true, cause });
+  }
+}
+
+/**
+ * The registry refused a change because another one to the same subject landed at the same moment (two processes
+ * registering a new subject at once) and kept doing so through taskstream's own retries. Asking again succeeds.
+ */
+export class RegistryConflictError extends TaskstreamError {
+  constructor(subject: string, reason: string, cause?: unknown) {
+    super(
+      'REGISTRY_CONFLICT',
+      `registering a schema for subject "${subject}" collided with another change: ${reason}`,
+      {
+        retriable: true,
+        cause,
+      },
+    );
   }
 }
 

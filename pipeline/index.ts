@@ -4,6 +4,8 @@ export type { TaskDefinition, TaskOptions, RateLimitOptions, PayloadOf, InputOf 
 export type { AvroValue, AvroRecordSchema } from './task/AvroPayload.js';
 export { TaskProducer } from './producer/TaskProducer.js';
 export type { ProducerOptions, EnqueueOptions, Enqueued } from './producer/TaskProducer.js';
+export { EnqueueManyError } from './producer/EnqueueManyError.js';
+export type { EnqueueResult } from './producer/EnqueueManyError.js';
 export * from './errors.js';
 export { Worker } from './runtime/Worker.js';
 export type { WorkerStats } from './runtime/Worker.js';

@@ -1,4 +1,4 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import {
   ConfigError,
@@ -7,6 +7,8 @@ import {
   SchemaIncompatibleError,
   TaskstreamError,
 } from '../errors.js';
+import { CcompatApi } from './CcompatApi.js';
+import { registerSchema } from './registerSchema.js';
 
 export type Compatibility =
   'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
@@ -45,6 +47,7 @@ async function resolveApiBase(url: string): Promise<string> {
  */
 export class RegistryClient {
   readonly url: string;
+  private base: Promise<string> | undefined;
   private api: Promise<SchemaRegistry> | undefined;
   private readonly types = new Map<number, Promise<avro.Type>>();
   /** When the registry last failed to answer: a restarted registry may 404 on known ids while it loads. */
@@ -57,8 +60,20 @@ export class RegistryClient {
     }
   }
 
+  private apiBase(): Promise<string> {
+    if (!this.base) {
+      const base = resolveApiBase(this.url);
+      this.base = base;
+      // A failed probe must not be cached: the registry may only be starting.
+      base.catch(() => {
+        if (this.base === base) this.base = undefined;
+      });
+    }
+    return this.base;
+  }
+
   private client(): Promise<SchemaRegistry> {
-    this.api ??= resolveApiBase(this.url).then(
+    this.api ??= this.apiBase().then(
       (host) => new SchemaRegistry({ host, retry: { retries: 1 } }),
       (err: unknown) => {
         this.api = undefined;
@@ -68,15 +83,14 @@ export class RegistryClient {
     return this.api;
   }
 
-  /** Registers the schema under the subject (a no-op when it is already there) and returns its id. */
+  /**
+   * Registers the schema under the subject and returns its id: a no-op when the subject already holds it, whoever
+   * registered it, and safe against other processes registering the same subject at once (see registerSchema).
+   * `compatibility` is set only on a subject this call creates.
+   */
   async register(subject: string, schema: object, compatibility: Compatibility = 'BACKWARD'): Promise<number> {
-    const api = await this.client();
     try {
-      const { id } = await api.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-        { subject, compatibility: compatibility as never },
-      );
-      return id;
+      return await registerSchema(new CcompatApi(await this.apiBase()), subject, JSON.stringify(schema), compatibility);
     } catch (err) {
       throw this.translate(err, subject);
     }
@@ -116,6 +130,7 @@ export class RegistryClient {
   }
 
   private translate(err: unknown, what: string): TaskstreamError {
+    if (err instanceof RegistryUnavailableError) this.lastUnavailableAt = Date.now();
     if (err instanceof TaskstreamError) return err;
     const e = err as { status?: number; message?: string };
     const message = e.message ?? String(err);

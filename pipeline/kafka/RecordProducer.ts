@@ -1,41 +1,67 @@
-import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
-import { RecordTooLargeError, ServiceUnavailableError, TaskstreamError } from '../errors.js';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Logger } from '../logging/logger.js';
+import { rootLogger } from '../logging/logger.js';
+import { RecordTooLargeError, SendFailedError, ServiceUnavailableError } from '../errors.js';
+import { assertKafkajsPatched } from './kafkajsPatch.js';
 import { createKeyPartitioner } from './KeyPartitioner.js';
 import type { OutgoingRecord, RecordPosition } from './records.js';
+import { singleRecordBatchBytes, splitByTopicBytes } from './RecordSize.js';
+import { acknowledgedOutcomes, failedOutcomes, type PickedPartition, type SendOutcome } from './sendOutcomes.js';
+import { TopicLimits } from './TopicLimits.js';
+
+export type { SendOutcome } from './sendOutcomes.js';
 
 export interface RecordProducerOptions {
   /** acks=all with sequence numbers, so a retried send never duplicates (default true). */
   readonly idempotent?: boolean;
   readonly compression?: 'none' | 'gzip';
+  readonly logger?: Logger;
 }
 
-/** A message that remembers the partition the partitioner picked on the latest attempt. */
-interface TrackedMessage extends Message {
+/** A message that remembers the partition the partitioner picked (kafkajs picks once per send, with the patch). */
+interface TrackedMessage extends Message, PickedPartition {
   picked: number;
 }
 
 /**
- * Sends batches and reports where each record landed. kafkajs only returns a base offset per partition, so
- * the partitioner notes on each message the partition it picked (on a retry it picks again and the note
- * follows), and we count from the base offset (kafkajs keeps each partition's messages in the order given).
+ * Sends records and tells, per record, where it landed or why it did not. The promises it keeps:
+ * - an acknowledged record is in the log once, and a position is only ever one the broker gave;
+ * - a record too large for its topic is refused alone, before sending, and a send too large for one request is
+ *   cut into requests the topic accepts, sent in order;
+ * - after any failure the next send works: the idempotent producer is replaced (a new producer id), because its
+ *   sequence numbers may no longer match what the broker holds for a record whose fate is unknown.
+ * Sends run one at a time: an idempotent producer's sequence numbers are only right if a partition is never in
+ * two requests at once. Callers that send concurrently coalesce first (LingerBatcher).
  */
 export class RecordProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected: Promise<void> | undefined;
+  private readonly limits: TopicLimits;
+  private readonly log: Logger;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly address: string,
     private readonly options: RecordProducerOptions = {},
   ) {
+    assertKafkajsPatched();
+    this.log = (options.logger ?? rootLogger()).child({ component: 'record-producer' });
+    this.limits = new TopicLimits(kafka, address, this.log);
+    this.producer = this.createProducer();
+  }
+
+  private createProducer(): Producer {
     const partition = createKeyPartitioner();
-    this.producer = kafka.producer({
-      idempotent: options.idempotent ?? true,
+    return this.kafka.producer({
+      idempotent: this.options.idempotent ?? true,
       // kafkajs holds a lock per broker while a produce request of an idempotent producer is out, so one
-      // request per broker is in flight whatever this says. Fuller requests help only so far: kafkajs groups a
-      // request's records per partition in quadratic time (requests of 10,000 send slower than of 1,000).
+      // request per broker is in flight whatever this says.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // A leader election after a broker dies takes the controller's session timeout (9 s by default) and more:
+      // wait that out rather than fail an enqueue (about 25 s in all before giving up).
+      retry: { retries: 8, maxRetryTime: 5000 },
       createPartitioner: () => (args) => {
         const picked = partition(args);
         (args.message as TrackedMessage).picked = picked;
@@ -52,13 +78,55 @@ export class RecordProducer {
     await this.connected;
   }
 
+  /** Sends every record or throws the first record's failure (others may be stored: use sendSettled to know). */
   async send(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+    const outcomes = await this.sendSettled(records);
+    return outcomes.map((o) => {
+      if (!o.ok) throw o.error;
+      return o.position;
+    });
+  }
+
+  /** One outcome per record, in order; rejects only if Kafka cannot be reached at all (nothing was sent). */
+  sendSettled(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
+    const run = this.tail.then(() => this.sendNow(records));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendNow(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
     await this.connect();
+    await this.limits.refresh(records.map((r) => r.topic));
+    const outcomes: (SendOutcome | undefined)[] = new Array<SendOutcome | undefined>(records.length);
+    const sendable: OutgoingRecord[] = [];
+    const indexOf = new Map<OutgoingRecord, number>();
+    records.forEach((r, i) => {
+      const bytes = singleRecordBatchBytes(r);
+      const max = this.limits.maxBatchBytes(r.topic);
+      if (bytes > max) outcomes[i] = { ok: false, error: new RecordTooLargeError(r.topic, bytes, max) };
+      else {
+        sendable.push(r);
+        indexOf.set(r, i);
+      }
+    });
+    let failed = false;
+    for (const request of splitByTopicBytes(sendable, (t) => this.limits.maxBatchBytes(t))) {
+      // After a failure, later requests stay unsent: sending them could store a key's later task before its
+      // earlier one, which the caller may send again.
+      const results = failed ? request.map(notSentAfterFailure) : await this.sendRequest(request);
+      results.forEach((o, j) => (outcomes[indexOf.get(request[j] as OutgoingRecord) as number] = o));
+      if (results.some((o) => !o.ok)) failed = true;
+    }
+    if (failed) await this.replaceProducer();
+    return outcomes as SendOutcome[];
+  }
+
+  private async sendRequest(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
     const byTopic = new Map<string, TrackedMessage[]>();
     const messages = records.map((r) => {
       // A string key would be turned into bytes twice by kafkajs (to hash it and to write it); once is enough.
       const key = typeof r.key === 'string' ? Buffer.from(r.key) : r.key;
-      const m: TrackedMessage = { key, value: r.value, picked: r.partition ?? -1 };
+      const m: TrackedMessage = { key, value: r.value, picked: -1 };
       if (r.headers) m.headers = { ...r.headers };
       if (r.partition !== undefined) m.partition = r.partition;
       let list = byTopic.get(r.topic);
@@ -66,58 +134,41 @@ export class RecordProducer {
       list.push(m);
       return m;
     });
-    let metadata: RecordMetadata[];
     try {
-      metadata = await this.producer.sendBatch({
+      const metadata = await this.producer.sendBatch({
         acks: -1,
         compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
         topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
       });
+      return acknowledgedOutcomes(records, messages, metadata);
     } catch (err) {
-      if (hasKafkaErrorType(err, 'MESSAGE_TOO_LARGE'))
-        throw new RecordTooLargeError([...byTopic.keys()].join(', '), err);
-      const e = err as { retriable?: boolean; message?: string };
-      throw new TaskstreamError('SERVICE_UNAVAILABLE', `sending to Kafka failed: ${e.message ?? String(err)}`, {
-        retriable: e.retriable !== false,
-        cause: err,
-      });
+      this.log.warn({ err }, 'a send was not fully acknowledged');
+      return failedOutcomes(records, messages, err);
     }
-    const next = nextOffsets(metadata, records.length);
-    return records.map((r, i) => {
-      const partition = (messages[i] as TrackedMessage).picked;
-      const cursors = next.get(r.topic) ?? [];
-      const offset = cursors[partition] ?? 0;
-      cursors[partition] = typeof offset === 'number' ? offset + 1 : offset + 1n;
-      return { topic: r.topic, partition, offset: String(offset) };
-    });
+  }
+
+  /** A fresh idempotent producer (new producer id, sequences from zero) for the next send; the old one closes. */
+  private async replaceProducer(): Promise<void> {
+    const old = this.producer;
+    const wasConnected = this.connected !== undefined;
+    this.producer = this.createProducer();
+    this.connected = undefined;
+    if (wasConnected) await old.disconnect().catch(() => undefined);
   }
 
   async close(): Promise<void> {
+    await this.tail;
     if (this.connected) await this.producer.disconnect();
     this.connected = undefined;
+    await this.limits.close();
   }
 }
 
-/**
- * Each partition's base offset, by topic and partition. A double counts offsets exactly up to 2^53 (centuries
- * of a million records a second), and is far cheaper per record than a BigInt; past that, BigInt.
- */
-function nextOffsets(metadata: readonly RecordMetadata[], count: number): Map<string, (number | bigint)[]> {
-  const next = new Map<string, (number | bigint)[]>();
-  for (const m of metadata) {
-    let cursors = next.get(m.topicName);
-    if (!cursors) next.set(m.topicName, (cursors = []));
-    const base = Number(m.baseOffset ?? '0');
-    cursors[m.partition] = Number.isSafeInteger(base + count) ? base : BigInt(m.baseOffset ?? '0');
-  }
-  return next;
-}
-
-/** Whether kafkajs's error, or one it wraps (retries, aggregates), is of a protocol error type. */
-function hasKafkaErrorType(err: unknown, type: string, depth = 0): boolean {
-  if (typeof err !== 'object' || err === null || depth > 5) return false;
-  const e = err as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
-  if (e.type === type) return true;
-  const inner = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
-  return inner.some((i) => hasKafkaErrorType(i, type, depth + 1));
+function notSentAfterFailure(record: OutgoingRecord): SendOutcome {
+  return {
+    ok: false,
+    error: new SendFailedError(record.topic, false, 'not sent: an earlier request of the same send failed', {
+      retriable: true,
+    }),
+  };
 }

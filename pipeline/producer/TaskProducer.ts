@@ -2,14 +2,16 @@ import type { Logger } from '../logging/logger.js';
 import { rootLogger } from '../logging/logger.js';
 import { RegistryClient } from '../codec/RegistryClient.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, RecordTooLargeError, SendFailedError } from '../errors.js';
 import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
 import { RecordProducer } from '../kafka/RecordProducer.js';
 import type { OutgoingRecord, RecordPosition } from '../kafka/records.js';
+import type { SendOutcome } from '../kafka/RecordProducer.js';
 import { TopicAdmin } from '../kafka/TopicAdmin.js';
 import type { InputOf, TaskDefinition } from '../task/defineTask.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { taskTopics } from '../task/taskTopics.js';
+import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
 
 export interface ProducerOptions {
@@ -48,7 +50,7 @@ export class TaskProducer {
   // Keyed by the declaration itself: two declarations of one name (say, two schema versions) stay apart.
   private readonly codecs = new Map<TaskDefinition, TaskCodec>();
   private readonly ready = new Map<TaskDefinition, Promise<TaskCodec>>();
-  private readonly batcher: LingerBatcher<OutgoingRecord, RecordPosition>;
+  private readonly batcher: LingerBatcher<OutgoingRecord, SendOutcome>;
   private readonly createTopics: boolean;
   private readonly maxBatch: number;
   private closing: Promise<void> | undefined;
@@ -62,12 +64,12 @@ export class TaskProducer {
     const brokers = options.brokers ?? brokersFromEnv();
     const logger = (options.logger ?? rootLogger()).child({ component: 'producer' });
     const kafka = createKafka({ brokers, logger });
-    this.records = new RecordProducer(kafka, brokers.join(','));
+    this.records = new RecordProducer(kafka, brokers.join(','), { logger });
     this.admin = new TopicAdmin(kafka, brokers.join(','));
     this.registry = new RegistryClient({ url: options.registryUrl });
     this.createTopics = options.createTopics ?? true;
     this.maxBatch = maxBatch;
-    this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.send(batch));
+    this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.sendSettled(batch));
   }
 
   /**
@@ -115,16 +117,25 @@ export class TaskProducer {
     return { topic: task.topic, key, value, headers };
   }
 
+  /**
+   * Resolves once Kafka acknowledged the task (stored by all in-sync replicas); rejects with the reason when it
+   * was not, and then nothing else sent with it is affected (a task too large for its topic is refused alone).
+   */
   async enqueue<T extends TaskDefinition>(
     task: T,
     payload: InputOf<T>,
     options: EnqueueOptions = {},
   ): Promise<Enqueued> {
     const record = this.record(await this.codec(task), task, payload, options);
-    return toEnqueued(record, await this.batcher.add(record), options.id);
+    const outcome = await this.batcher.add(record);
+    if (!outcome.ok) throw outcome.error;
+    return toEnqueued(record, outcome.position, options.id);
   }
 
-  /** Validates every payload before sending any; sends in batches. */
+  /**
+   * Validates every payload before sending any; sends in requests of maxBatch, one after the other. Resolves when
+   * every task was acknowledged; otherwise rejects with an EnqueueManyError that says, per task, which were.
+   */
   async enqueueMany<T extends TaskDefinition>(
     task: T,
     payloads: readonly InputOf<T>[],
@@ -132,15 +143,20 @@ export class TaskProducer {
   ): Promise<Enqueued[]> {
     const codec = await this.codec(task);
     const records = payloads.map((p) => this.record(codec, task, p, options));
-    // Already a batch: send it in requests of maxBatch, without a promise per task. One request at a time:
-    // kafkajs keeps one request per broker in flight for an idempotent producer anyway, and sending the next
-    // only after the previous landed keeps a key's tasks in the order given. Larger requests do not help:
-    // kafkajs groups a request's records per partition in quadratic time.
-    const positions: RecordPosition[] = [];
+    // Already a batch: no promise per task. One request at a time keeps a key's tasks in the order given; after
+    // a request with a failure, nothing later is sent (it could store a key's later task before its earlier one).
+    const results: EnqueueResult[] = [];
+    let failed = false;
     for (let i = 0; i < records.length; i += this.maxBatch) {
-      positions.push(...(await this.records.send(records.slice(i, i + this.maxBatch))));
+      const chunk = records.slice(i, i + this.maxBatch);
+      const outcomes = failed ? chunk.map(notSent) : await this.records.sendSettled(chunk);
+      outcomes.forEach((o, j) => {
+        results.push(o.ok ? { ok: true, enqueued: toEnqueued(chunk[j] as OutgoingRecord, o.position, options.id) } : o);
+        if (!o.ok && !(o.error instanceof RecordTooLargeError)) failed = true;
+      });
     }
-    return positions.map((pos, i) => toEnqueued(records[i] as OutgoingRecord, pos, options.id));
+    if (results.some((r) => !r.ok)) throw new EnqueueManyError(task.name, results);
+    return results.map((r) => (r as Extract<EnqueueResult, { ok: true }>).enqueued);
   }
 
   /** Sends what is queued, then disconnects. Idempotent. */
@@ -152,6 +168,11 @@ export class TaskProducer {
     })();
     return this.closing;
   }
+}
+
+function notSent(record: OutgoingRecord): SendOutcome {
+  const reason = 'not sent: an earlier request of the same enqueueMany failed';
+  return { ok: false, error: new SendFailedError(record.topic, false, reason, { retriable: true }) };
 }
 
 function toEnqueued(record: OutgoingRecord, pos: RecordPosition, id: string | undefined): Enqueued {

@@ -78,7 +78,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     this.budget = new ProcessBudget(this.options.maxHeldTasks, this.options.concurrency);
     this.brokers = options.brokers ? [...options.brokers] : brokersFromEnv();
     this.kafka = createKafka({ brokers: this.brokers, logger: this.log, clientId: `taskstream-worker-${this.id}` });
-    this.producer = new RecordProducer(this.kafka, this.brokers.join(','));
+    this.producer = new RecordProducer(this.kafka, this.brokers.join(','), { logger: this.log });
     this.registry = new RegistryClient({ url: options.registryUrl });
     for (const h of this.options.handlers) this.countersByType.set(h.task.name, new TaskCounters());
     this.metrics = options.metricsRegistry ?? new Registry();

@@ -41,7 +41,7 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   /** Partitions when taskstream creates the topic (default 6). */
   readonly partitions?: number;
   readonly replicationFactor?: number;
-  /** The registry subject's compatibility level (default BACKWARD). */
+  /** The compatibility level set on the registry subject when taskstream creates it (default BACKWARD); a subject that exists keeps its own. */
   readonly compatibility?: Compatibility;
   /** Handlers of this type running at once in one worker process (default 10). */
   readonly concurrency?: number;

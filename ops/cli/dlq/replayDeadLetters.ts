@@ -53,9 +53,12 @@ async function copyBack(
   try {
     for (let i = 0; i < letters.length; i += 500) {
       const batch = letters.slice(i, i + 500);
-      await producer.send(batch.map((r) => replayCopy(r, task.topic)));
-      // After the broker acknowledged the batch: a crash in between copies it again next time, never loses it.
-      await markReplayed(redis, dlq, batch.map(positionOf));
+      const outcomes = await producer.sendSettled(batch.map((r) => replayCopy(r, task.topic)));
+      // Only what the broker acknowledged is marked: a crash in between copies it again next time, never loses it,
+      // and a letter whose copy failed stays unmarked for the next replay.
+      await markReplayed(redis, dlq, batch.filter((_, j) => outcomes[j]?.ok).map(positionOf));
+      const failure = outcomes.find((o) => !o.ok);
+      if (failure && !failure.ok) throw failure.error;
     }
   } finally {
     await producer.close();

@@ -17,13 +17,14 @@ export interface EnqueueLoad {
 /**
  * Enqueues tasks without pause until stopped, both ways at once, as a busy application would: `singles` loops of
  * single `enqueue` calls (which share requests through the producer's linger) and one loop of `enqueueMany`
- * calls of `batch` tasks. `payload(i)` makes task i; its `id` field names it.
+ * calls of `batch` tasks, each loop pausing `pauseMs` between calls (0: none, as fast as the producer goes).
+ * `payload(i)` makes task i; its `id` field names it.
  */
 export function startEnqueueLoad<T extends TaskDefinition>(
   producer: TaskProducer,
   task: T,
   payload: (i: number) => InputOf<T> & { id: string },
-  { singles = 20, batch = 500 }: { singles?: number; batch?: number } = {},
+  { singles = 20, batch = 500, pauseMs = 0 }: { singles?: number; batch?: number; pauseMs?: number } = {},
 ): EnqueueLoad {
   const result: LoadResult = { acknowledged: new Map(), failed: new Map() };
   let next = 0;
@@ -32,8 +33,10 @@ export function startEnqueueLoad<T extends TaskDefinition>(
     const e = err as { maybeStored?: boolean; message?: string };
     result.failed.set(id, { maybeStored: e.maybeStored !== false, message: e.message ?? String(err) });
   };
+  const pause = () => (pauseMs > 0 ? new Promise((r) => setTimeout(r, pauseMs)) : Promise.resolve());
   const singleLoop = async () => {
     while (running) {
+      await pause();
       const p = payload(next++);
       await producer.enqueue(task, p).then(
         (e) => result.acknowledged.set(p.id, e),
@@ -43,6 +46,7 @@ export function startEnqueueLoad<T extends TaskDefinition>(
   };
   const manyLoop = async () => {
     while (running) {
+      await pause();
       const payloads = Array.from({ length: batch }, () => payload(next++));
       try {
         const enqueued = await producer.enqueueMany(task, payloads);

@@ -69,6 +69,9 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
         `(acknowledged/stored per partition: ${perPartition.join(', ')}), ${missing} acknowledged missing, ` +
         `${result.failed.size} refused`,
     );
+    const reasons = new Map<string, number>();
+    for (const f of result.failed.values()) reasons.set(f.message, (reasons.get(f.message) ?? 0) + 1);
+    for (const [reason, n] of reasons) console.info(`three-broker ${what}: ${n} refused: ${reason.slice(0, 300)}`);
   }
 
   function expectEveryAcknowledgedStoredOnceWhereSaid(result: LoadResult, stored: Map<string, string[]>): void {
@@ -137,8 +140,10 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
       });
 
       const load = startEnqueueLoad(producer, task, (i) => ({ id: `w${i}`, key: `k${i % 101}`, seq: i }), {
+        // Paced (about 1,000 tasks/s) so the worker keeps up and the test measures delivery, not a backlog.
         singles: 10,
-        batch: 200,
+        batch: 20,
+        pauseMs: 20,
       });
       await waitFor('tasks flowing before the restarts', () => load.result.acknowledged.size >= 1000);
       await faults.killLeader(task.topic, 0, 3000);

@@ -5,7 +5,7 @@ import { RecordTooLargeError, SendFailedError, ServiceUnavailableError } from '.
 import { assertKafkajsPatched } from './kafkajsPatch.js';
 import { createKeyPartitioner } from './KeyPartitioner.js';
 import type { OutgoingRecord, RecordPosition } from './records.js';
-import { singleRecordBatchBytes, splitByTopicBytes } from './RecordSize.js';
+import { BATCH_OVERHEAD_BYTES, recordBytes, requestEnds } from './RecordSize.js';
 import { acknowledgedOutcomes, failedOutcomes, type PickedPartition, type SendOutcome } from './sendOutcomes.js';
 import { TopicLimits } from './TopicLimits.js';
 
@@ -96,29 +96,44 @@ export class RecordProducer {
 
   private async sendNow(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
     await this.connect();
-    await this.limits.refresh(records.map((r) => r.topic));
-    const outcomes: (SendOutcome | undefined)[] = new Array<SendOutcome | undefined>(records.length);
-    const sendable: OutgoingRecord[] = [];
-    const indexOf = new Map<OutgoingRecord, number>();
-    records.forEach((r, i) => {
-      const bytes = singleRecordBatchBytes(r);
+    await this.limits.refresh(topicsOf(records));
+    const sizes = records.map(recordBytes);
+    const tooLarge = records.flatMap((r, i) => {
+      const bytes = BATCH_OVERHEAD_BYTES + (sizes[i] as number);
       const max = this.limits.maxBatchBytes(r.topic);
-      if (bytes > max) outcomes[i] = { ok: false, error: new RecordTooLargeError(r.topic, bytes, max) };
-      else {
-        sendable.push(r);
-        indexOf.set(r, i);
-      }
+      return bytes > max ? [{ index: i, error: new RecordTooLargeError(r.topic, bytes, max) }] : [];
     });
+    if (tooLarge.length === 0) return this.sendInOrder(records, sizes);
+    // Rare: the records that fit go on without the ones that do not, which are refused alone.
+    const refused = new Map(tooLarge.map((t) => [t.index, t.error]));
+    const keep = records.flatMap((_, i) => (refused.has(i) ? [] : [i]));
+    const sent = await this.sendInOrder(
+      keep.map((i) => records[i] as OutgoingRecord),
+      keep.map((i) => sizes[i] as number),
+    );
+    const outcomes: SendOutcome[] = records.map((_, i) => ({
+      ok: false,
+      error: refused.get(i) as RecordTooLargeError,
+    }));
+    keep.forEach((i, j) => (outcomes[i] = sent[j] as SendOutcome));
+    return outcomes;
+  }
+
+  /** Sends in requests the topics accept, one after the other; after a failure, later requests stay unsent. */
+  private async sendInOrder(records: readonly OutgoingRecord[], sizes: readonly number[]): Promise<SendOutcome[]> {
+    const outcomes: SendOutcome[] = [];
+    let start = 0;
     let failed = false;
-    for (const request of splitByTopicBytes(sendable, (t) => this.limits.maxBatchBytes(t))) {
-      // After a failure, later requests stay unsent: sending them could store a key's later task before its
-      // earlier one, which the caller may send again.
-      const results = failed ? request.map(notSentAfterFailure) : await this.sendRequest(request);
-      results.forEach((o, j) => (outcomes[indexOf.get(request[j] as OutgoingRecord) as number] = o));
-      if (results.some((o) => !o.ok)) failed = true;
+    for (const end of requestEnds(records, sizes, (t) => this.limits.maxBatchBytes(t))) {
+      const request = records.slice(start, end);
+      // Sending after a failure could store a key's later task before its earlier one, which the caller may resend.
+      const results: SendOutcome[] = failed ? request.map(notSentAfterFailure) : await this.sendRequest(request);
+      failed ||= results.some((o) => !o.ok);
+      outcomes.push(...results);
+      start = end;
     }
     if (failed) await this.replaceProducer();
-    return outcomes as SendOutcome[];
+    return outcomes;
   }
 
   private async sendRequest(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {
@@ -162,6 +177,16 @@ export class RecordProducer {
     this.connected = undefined;
     await this.limits.close();
   }
+}
+
+/** The topics of a send: nearly always one, so no set is built for the common case. */
+function topicsOf(records: readonly OutgoingRecord[]): string[] {
+  const first = records[0]?.topic;
+  return records.every((r) => r.topic === first)
+    ? first === undefined
+      ? []
+      : [first]
+    : [...new Set(records.map((r) => r.topic))];
 }
 
 function notSentAfterFailure(record: OutgoingRecord): SendOutcome {

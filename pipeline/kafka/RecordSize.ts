@@ -39,27 +39,26 @@ export function singleRecordBatchBytes(record: OutgoingRecord): number {
 
 /**
  * Cuts records, in order, into requests in which no topic's records pass that topic's limit, so no partition's
- * batch can. Every record given must fit alone (check with `singleRecordBatchBytes` first). A request never
- * reorders: the records of one key keep their order across requests sent one after the other.
+ * batch can; returns where each request ends (exclusive indexes). `sizes[i]` is `recordBytes(records[i])`, and
+ * every record must fit alone (check with `singleRecordBatchBytes` first). Requests sent one after the other keep
+ * the records of a key in order.
  */
-export function splitByTopicBytes(
+export function requestEnds(
   records: readonly OutgoingRecord[],
+  sizes: readonly number[],
   limitOf: (topic: string) => number,
-): OutgoingRecord[][] {
-  const requests: OutgoingRecord[][] = [];
-  let current: OutgoingRecord[] = [];
+): number[] {
+  const ends: number[] = [];
   let bytesPerTopic = new Map<string, number>();
-  for (const record of records) {
-    const bytes = recordBytes(record);
+  records.forEach((record, i) => {
+    const bytes = sizes[i] as number;
     const used = bytesPerTopic.get(record.topic) ?? BATCH_OVERHEAD_BYTES;
-    if (current.length > 0 && used + bytes > limitOf(record.topic)) {
-      requests.push(current);
-      current = [];
+    if (used + bytes > limitOf(record.topic) && i > (ends.at(-1) ?? 0)) {
+      ends.push(i);
       bytesPerTopic = new Map();
     }
     bytesPerTopic.set(record.topic, (bytesPerTopic.get(record.topic) ?? BATCH_OVERHEAD_BYTES) + bytes);
-    current.push(record);
-  }
-  if (current.length > 0) requests.push(current);
-  return requests;
+  });
+  if (records.length > 0) ends.push(records.length);
+  return ends;
 }

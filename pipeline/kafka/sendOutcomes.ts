@@ -55,26 +55,38 @@ function outcomes(
   results: ProduceResults,
   err: unknown,
 ): SendOutcome[] {
-  const next = new Map<string, number | bigint>();
+  // Per topic, arrays indexed by partition: a send is mostly one topic, so each record costs two array reads.
+  const next = new Map<string, (number | bigint | undefined)[]>();
   for (const m of results.acknowledged) {
     const base = Number(m.baseOffset);
-    next.set(
-      key(m.topicName, m.partition),
-      Number.isSafeInteger(base + records.length) ? base : BigInt(m.baseOffset ?? 0),
-    );
+    perTopic(next, m.topicName)[m.partition] = Number.isSafeInteger(base + records.length)
+      ? base
+      : BigInt(m.baseOffset ?? 0);
   }
-  const failed = new Map(results.failed.map((f) => [key(f.topicName, f.partition), f]));
+  const failed = new Map<string, (FailedPartition | undefined)[]>();
+  for (const f of results.failed) perTopic(failed, f.topicName)[f.partition] = f;
+  let lastTopic: string | undefined;
+  let cursors: (number | bigint | undefined)[] = [];
   return records.map((r, i) => {
     const partition = (messages[i] as PickedPartition).picked;
-    const k = key(r.topic, partition);
-    const offset = next.get(k);
+    if (r.topic !== lastTopic) {
+      lastTopic = r.topic;
+      cursors = next.get(r.topic) ?? [];
+    }
+    const offset = partition >= 0 ? cursors[partition] : undefined;
     if (offset !== undefined) {
       // kafkajs keeps a partition's messages in the order given, so they take consecutive offsets from the base.
-      next.set(k, typeof offset === 'number' ? offset + 1 : offset + 1n);
+      cursors[partition] = typeof offset === 'number' ? offset + 1 : offset + 1n;
       return { ok: true, position: { topic: r.topic, partition, offset: String(offset) } };
     }
-    return { ok: false, error: failure(r.topic, failed.get(k), err) };
+    return { ok: false, error: failure(r.topic, failed.get(r.topic)?.[partition], err) };
   });
+}
+
+function perTopic<T>(map: Map<string, T[]>, topic: string): T[] {
+  let list = map.get(topic);
+  if (!list) map.set(topic, (list = []));
+  return list;
 }
 
 function failure(topic: string, partition: FailedPartition | undefined, err: unknown): TaskstreamError {
@@ -92,8 +104,4 @@ function failure(topic: string, partition: FailedPartition | undefined, err: unk
     return new SendFailedError(topic, false, reason, { retriable: cause?.retriable === true, cause: err });
   }
   return new SendFailedError(topic, true, reason, { retriable: true, cause: err });
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord } from '../../pipeline/kafka/records.js';
-import { singleRecordBatchBytes, splitByTopicBytes } from '../../pipeline/kafka/RecordSize.js';
+import { recordBytes, requestEnds, singleRecordBatchBytes } from '../../pipeline/kafka/RecordSize.js';
 
 const require = createRequire(import.meta.url);
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
@@ -40,9 +40,10 @@ describe('record sizes against max.message.bytes', () => {
     const big = (topic: string, n: number): OutgoingRecord => ({ topic, key: `k${n}`, value: Buffer.alloc(600_000) });
     const send = [big('a', 1), big('a', 2), big('b', 3), big('a', 4)];
 
-    const requests = splitByTopicBytes(send, () => 1_000_000);
+    const ends = requestEnds(send, send.map(recordBytes), () => 1_000_000);
 
-    expect(requests.map((r) => r.map((x) => x.key))).toEqual([['k1'], ['k2', 'k3'], ['k4']]);
+    // [k1], [k2, k3] (different topics share a request), [k4]
+    expect(ends).toEqual([1, 3, 4]);
   });
 
   it('keeps a send that fits in one request', () => {
@@ -51,6 +52,6 @@ describe('record sizes against max.message.bytes', () => {
       key: `k${i}`,
       value: Buffer.alloc(100),
     }));
-    expect(splitByTopicBytes(small, () => 1_048_588)).toEqual([small]);
+    expect(requestEnds(small, small.map(recordBytes), () => 1_048_588)).toEqual([50]);
   });
 });

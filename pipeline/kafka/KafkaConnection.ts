@@ -63,7 +63,14 @@ const RETRIED_BY_CLIENT = new Set([
   'This is not the correct coordinator for this group',
 ]);
 
+/**
+ * Warnings that do not apply to taskstream: its producer bounds the retries of an idempotent producer on purpose
+ * (a failed send reports per record and continues with a new producer id; see RecordProducer).
+ */
+const NOT_APPLICABLE_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 function levelOf(entry: LogEntry): 'error' | 'warn' | 'debug' {
+  if (entry.level === logLevel.WARN && NOT_APPLICABLE_WARNINGS.has(entry.log.message)) return 'debug';
   if (entry.level === logLevel.ERROR) {
     const error = (entry.log as { error?: unknown }).error;
     return entry.namespace === 'Connection' && typeof error === 'string' && RETRIED_BY_CLIENT.has(error)

@@ -59,9 +59,11 @@ export class RecordProducer {
       // request per broker is in flight whatever this says.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      // A leader election after a broker dies takes the controller's session timeout (9 s by default) and more:
-      // wait that out rather than fail an enqueue (about 25 s in all before giving up).
-      retry: { retries: 8, maxRetryTime: 5000 },
+      // A failover (a leader's session timing out, a restarted broker recovering its log) can keep a partition
+      // without a reachable leader for tens of seconds: wait that out, about two minutes in all as the Java
+      // client's delivery.timeout.ms, before a send fails. kafkajs would retry for ever; giving up is safe here
+      // because a failed send reports per record and replaces the producer id (see replaceProducer).
+      retry: { retries: 30, maxRetryTime: 5000 },
       createPartitioner: () => (args) => {
         const picked = partition(args);
         (args.message as TrackedMessage).picked = picked;

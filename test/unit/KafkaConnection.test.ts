@@ -44,6 +44,15 @@ describe('createKafka', () => {
     expect(lines.map((l) => (JSON.parse(l) as { level: number }).level)).toEqual([20, 50]);
   });
 
+  it("logs at debug level kafkajs's warning about bounded retries of an idempotent producer, which taskstream bounds on purpose", () => {
+    const lines: string[] = [];
+    const kafka = createKafka({ logger: capturingLogger(lines), brokers: ['127.0.0.1:1'] });
+    const producer = kafka.logger().namespace('Producer');
+    producer.warn('Limiting retries for the idempotent producer may invalidate EoS guarantees');
+    producer.warn('some other warning');
+    expect(lines.map((l) => (JSON.parse(l) as { level: number }).level)).toEqual([20, 40]);
+  });
+
   it('refuses a broker address that is not host:port, naming it', () => {
     const logger = capturingLogger([]);
     expect(() => createKafka({ logger, brokers: ['localhost'] })).toThrow('broker "localhost" is not host:port');

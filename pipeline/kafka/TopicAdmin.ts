@@ -4,6 +4,7 @@ import { AdminConnection } from './AdminConnection.js';
 export interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
+  /** Leave unset for the cluster's default.replication.factor. */
   readonly replicationFactor?: number;
   readonly config?: Readonly<Record<string, string>>;
 }
@@ -35,6 +36,8 @@ const CONFIG_SOURCES: Record<number, TopicConfigEntry['source']> = {
 
 /** Topic and cluster administration, in our own types. */
 export class TopicAdmin extends AdminConnection {
+  private defaultReplication: Promise<number> | undefined;
+
   async brokerIds(): Promise<number[]> {
     const admin = await this.ready();
     const cluster = await admin.describeCluster();
@@ -47,13 +50,16 @@ export class TopicAdmin extends AdminConnection {
     if (missing.length === 0) return [];
     const admin = await this.ready();
     const created = missing.map((s) => s.topic);
+    const clusterDefault = missing.some((s) => s.replicationFactor === undefined)
+      ? await this.defaultReplicationFactor()
+      : 1;
     try {
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((s) => ({
           topic: s.topic,
           numPartitions: s.partitions,
-          replicationFactor: s.replicationFactor ?? 1,
+          replicationFactor: s.replicationFactor ?? clusterDefault,
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
@@ -64,6 +70,32 @@ export class TopicAdmin extends AdminConnection {
       await this.leadersElected(created);
     }
     return created;
+  }
+
+  /**
+   * The cluster's default.replication.factor, read once. kafkajs's CreateTopics (v3) cannot ask for the broker's
+   * default itself (-1 needs v4), so a topic spec without a replication factor gets this: RF 3 on a production
+   * cluster configured for it, 1 on a laptop, without anyone remembering to say so.
+   */
+  defaultReplicationFactor(): Promise<number> {
+    this.defaultReplication ??= (async () => {
+      const admin = await this.ready();
+      const { brokers } = await admin.describeCluster();
+      const res = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          {
+            type: 4 /* ConfigResourceTypes.BROKER */,
+            name: String(brokers[0]?.nodeId ?? 0),
+            configNames: ['default.replication.factor'],
+          },
+        ],
+      });
+      const value = Number(res.resources[0]?.configEntries[0]?.configValue);
+      return Number.isInteger(value) && value > 0 ? value : 1;
+    })();
+    this.defaultReplication.catch(() => (this.defaultReplication = undefined));
+    return this.defaultReplication;
   }
 
   /**

@@ -40,7 +40,13 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   readonly key?: (payload: AvroValue<S, 'input'>) => string | undefined;
   /** Partitions when taskstream creates the topic (default 6). */
   readonly partitions?: number;
+  /** Replicas of each topic taskstream creates (default: the cluster's own default.replication.factor). */
   readonly replicationFactor?: number;
+  /**
+   * How long the dead-letter topic keeps letters, in ms (default -1: until replayed or purged, so a failure on
+   * Friday night is still there on Monday). Set one when letters may hold data you must not keep.
+   */
+  readonly deadLetterRetentionMs?: number;
   /** The compatibility level set on the registry subject when taskstream creates it (default BACKWARD); a subject that exists keeps its own. */
   readonly compatibility?: Compatibility;
   /** Handlers of this type running at once in one worker process (default 10). */
@@ -72,7 +78,10 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly avroType: avro.Type;
   readonly key: ((payload: AvroValue<S, 'input'>) => string | undefined) | undefined;
   readonly partitions: number;
-  readonly replicationFactor: number;
+  /** undefined: the cluster's default.replication.factor. */
+  readonly replicationFactor: number | undefined;
+  /** retention.ms of the dead-letter topic; -1 keeps letters until they are replayed or purged. */
+  readonly deadLetterRetentionMs: number;
   readonly compatibility: Compatibility;
   readonly concurrency: number;
   readonly rateLimit: RateLimitOptions | undefined;
@@ -146,7 +155,14 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
     avroType,
     key: options.key,
     partitions: positiveInt(name, 'partitions', options.partitions, 6),
-    replicationFactor: positiveInt(name, 'replicationFactor', options.replicationFactor, 1),
+    replicationFactor:
+      options.replicationFactor === undefined
+        ? undefined
+        : positiveInt(name, 'replicationFactor', options.replicationFactor, 1),
+    deadLetterRetentionMs:
+      options.deadLetterRetentionMs === -1 || options.deadLetterRetentionMs === undefined
+        ? -1
+        : positiveInt(name, 'deadLetterRetentionMs (or -1)', options.deadLetterRetentionMs, -1),
     compatibility: options.compatibility ?? 'BACKWARD',
     concurrency: positiveInt(name, 'concurrency', options.concurrency, 10),
     rateLimit,

@@ -29,7 +29,7 @@ describe('defineTask defaults', () => {
   });
 
   it('creates 6 partitions with replication factor 1', () => {
-    expect(define()).toMatchObject({ partitions: 6, replicationFactor: 1 });
+    expect(define()).toMatchObject({ partitions: 6, replicationFactor: undefined, deadLetterRetentionMs: -1 });
   });
 
   it('runs 10 handlers at once with a 60 s timeout', () => {
@@ -102,6 +102,14 @@ describe('defineTask validation', () => {
 
   it('rejects a replicationFactor that is not a positive integer', () => {
     expectConfigError({ replicationFactor: 0 }, /replicationFactor must be a positive integer, got 0/);
+  });
+
+  it('rejects a deadLetterRetentionMs that is neither -1 nor a positive integer', () => {
+    expectConfigError(
+      { deadLetterRetentionMs: 0 },
+      /deadLetterRetentionMs \(or -1\) must be a positive integer, got 0/,
+    );
+    expect(define({ deadLetterRetentionMs: 86_400_000 }).deadLetterRetentionMs).toBe(86_400_000);
   });
 
   it('rejects an Avro schema that does not parse, passing on the reason', () => {

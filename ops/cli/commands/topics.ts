@@ -52,7 +52,7 @@ export function registerTopicsCommand(program: Command): void {
               topic: spec.topic,
               created: created.has(spec.topic),
               partitions,
-              ...(was ? {} : { replicationFactor: spec.replicationFactor ?? 1 }),
+              ...(was ? {} : { replicationFactor: spec.replicationFactor ?? (await admin.defaultReplicationFactor()) }),
             };
           }),
         );

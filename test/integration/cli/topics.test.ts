@@ -81,6 +81,22 @@ describe('taskstream topics', () => {
     expect(main?.config.find((c) => c.name === 'retention.ms')?.value).toMatch(/^\d+$/);
   });
 
+  it('create keeps dead letters until replayed or purged, and retry copies for a week at least', async () => {
+    const cfg = writeCliConfig({ partitions: 1 });
+    expect((await runCli(['--config', cfg.file, 'topics', 'create', cfg.name])).code).toBe(0);
+
+    const json = await runCli(['--config', cfg.file, 'topics', 'describe', cfg.name, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const topics = json.json<{ topics: { topic: string; config: { name: string; value: string | null }[] }[] }>()
+      .topics;
+    const retention = (t: { config: { name: string; value: string | null }[] }) =>
+      Number(t.config.find((c) => c.name === 'retention.ms')?.value);
+    expect(topics.filter((t) => t.topic.endsWith('.dlq')).map(retention)).toEqual([-1]);
+    const tiers = topics.filter((t) => t.topic.includes('.retry.'));
+    expect(tiers.length).toBeGreaterThan(0);
+    for (const t of tiers) expect(retention(t)).toBeGreaterThanOrEqual(7 * 86_400_000);
+  });
+
   it('describe of a task type whose topics do not exist fails with one line naming the fix', async () => {
     const cfg = writeCliConfig();
     const r = await runCli(['--config', cfg.file, 'topics', 'describe', cfg.name]);

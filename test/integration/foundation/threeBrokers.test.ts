@@ -39,11 +39,17 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
     await stack.down();
   });
 
-  /** A note task whose topics (main, retry tiers, DLQ) have three replicas, created before anything is sent. */
+  /**
+   * A note task whose topics (main, retry tiers, DLQ) are created before anything is sent, with no replication
+   * factor given: they get the cluster's default (3 here), as a production cluster's would.
+   */
   async function replicatedTask(options: Parameters<typeof noteTask>[0] = {}) {
-    const task = noteTask({ partitions: 3, replicationFactor: 3, ...options });
+    const task = noteTask({ partitions: 3, ...options });
     const admin = await using(new TopicAdmin(rawKafka(brokerList()), stack.bootstrap));
     await admin.ensureTopics(taskTopics(task));
+    for (const { topic } of taskTopics(task)) {
+      expect((await admin.partitions(topic)).map((p) => p.replicas.length)).toEqual([3, 3, 3]);
+    }
     return task;
   }
 

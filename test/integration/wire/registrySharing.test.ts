@@ -21,13 +21,16 @@ const ROUNDS = 3;
 
 describe('sharing a task type’s registry subject', () => {
   it(
-    'lets three processes start enqueueing to a new task type at once, every task acknowledged',
+    'lets three processes start enqueueing to a new task type at once (the last round creating its topics too), every task acknowledged',
     async () => {
       for (let round = 1; round <= ROUNDS; round++) {
         const task = noteTask({ partitions: 3 });
-        // Topics first, so the processes do not stagger on creating them and reach the registry together.
-        const topics = new TopicAdmin(rawKafka(), brokers().join(','));
-        await topics.ensureTopics(taskTopics(task)).finally(() => topics.close());
+        // Topics first in all rounds but the last, so the processes do not stagger on creating them and reach
+        // the registry together; in the last, they race on creating the topics too, as a deploy's instances do.
+        if (round < ROUNDS) {
+          const topics = new TopicAdmin(rawKafka(), brokers().join(','));
+          await topics.ensureTopics(taskTopics(task)).finally(() => topics.close());
+        }
 
         const children = await Promise.all(
           Array.from({ length: PROCESSES }, () => startEnqueuer(task.name, task.partitions, TASKS_EACH)),

@@ -29,6 +29,8 @@ export interface PartStatus {
 export interface UpOptions {
   /** Start the schema registry too (default true). */
   readonly registry?: boolean;
+  /** Start (or check) Redis too (default true); a fault test restarting brokers leaves it alone. */
+  readonly redis?: boolean;
   readonly report?: (line: string) => void;
 }
 
@@ -64,7 +66,7 @@ export class LocalStack {
     const report = options.report ?? (() => undefined);
     await this.upKafka(report);
     if (options.registry !== false) await this.upRegistry(report);
-    await this.upRedis(report);
+    if (options.redis !== false) await this.upRedis(report);
     return this.status();
   }
 

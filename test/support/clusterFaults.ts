@@ -55,7 +55,8 @@ export class ClusterFaults {
 
   /** Starts every stopped node and waits until each partition of the topics has all its replicas in sync. */
   async restoreAll(): Promise<void> {
-    await this.stack.up({ registry: false });
+    // Only the brokers: Redis and the registry belong to the single-node stack and other tests.
+    await this.stack.up({ registry: false, redis: false });
     await waitFor(
       'every replica back in sync',
       async () => {

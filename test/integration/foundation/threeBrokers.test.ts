@@ -27,7 +27,7 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
     // A fresh cluster each run: storage left by an earlier run's killed node proves nothing about this one.
     await stack.down();
     stack.reset();
-    await stack.up({ registry: false });
+    await stack.up({ registry: false, redis: false });
     // The group coordinators' topic needs three live nodes to be created (RF 3): a first group creates it now.
     const probe = rawKafka(brokerList()).consumer({ groupId: 'three-broker-warm-up' });
     await probe.connect();

@@ -1,5 +1,6 @@
 // The task types the `taskstream` CLI knows in this checkout: the ones taskstream ships.
-// A project writes its own file like this one, listing its own task definitions and schedules.
+// A project writes its own file like this one, listing its own task definitions, schedules and handlers.
+// This one exports no `handlers`, so `taskstream worker` run here serves the shipped consumers (consumers/).
 import { defineConfig } from './ops/cli/config/defineConfig.js';
 import { defineSchedule } from './pipeline/schedule/index.js';
 import { generateReport, shippedTasks } from './schemas/tasks.js';

@@ -129,17 +129,20 @@ export interface CliConfig {
  * Writes a `taskstream.config.ts` declaring one note task type with a unique name, so no two tests share
  * topics, groups or subjects. Build the same type in the test process with `noteTask({ name, partitions })`.
  * With `schedule`, it also declares a schedule enqueueing that task type, whose note id is the tick (ISO 8601).
+ * `code` is added after the task type (`note`) is declared, and `fields` inside the exported config object
+ * (e.g. `handlers: [handle(note, …)],`); `moduleUrl` gives the repository's modules to import there.
  */
 export function writeCliConfig(
   options: {
     partitions?: number;
     schedule?: { name: string; cron: string; timezone?: string; maxLateMs?: number };
+    code?: string;
+    fields?: string;
   } = {},
 ): CliConfig {
   const name = uniqueName('clinote');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskstream-cli-'));
   onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const url = (p: string): string => pathToFileURL(path.join(root, p)).href;
   const sched = options.schedule;
   const schedules = sched
     ? `
@@ -157,19 +160,24 @@ export function writeCliConfig(
   const file = path.join(dir, 'taskstream.config.ts');
   fs.writeFileSync(
     file,
-    `import { defineTask } from '${url('pipeline/task/defineTask.js')}';
-import { defineSchedule } from '${url('pipeline/schedule/defineSchedule.js')}';
-import { defineConfig } from '${url('ops/cli/config/defineConfig.js')}';
+    `import { defineTask } from '${moduleUrl('pipeline/task/defineTask.js')}';
+import { defineSchedule } from '${moduleUrl('pipeline/schedule/defineSchedule.js')}';
+import { defineConfig } from '${moduleUrl('ops/cli/config/defineConfig.js')}';
 
 const noteSchema = ${JSON.stringify(noteSchema)} as const;
 const note = defineTask({ name: '${name}', schema: noteSchema, key: (n) => n.key, partitions: ${options.partitions ?? 3} });
-
+${options.code ?? ''}
 export default defineConfig({
-  tasks: [note],${schedules}
+  tasks: [note],${schedules}${options.fields ?? ''}
 });
 `,
   );
   return { dir, file, name, topic: `tasks.${name}` };
+}
+
+/** The file URL of a module of this repository (`pipeline/index.js`), for a config written elsewhere to import. */
+export function moduleUrl(relativePath: string): string {
+  return pathToFileURL(path.join(root, relativePath)).href;
 }
 
 /** A note payload as JSON text. */

@@ -1,17 +1,6 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../pipeline/kafka/KafkaConnection.js';
-
-function capturingLogger(lines: string[]) {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().trim().split('\n'));
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink);
-}
+import { capturingLogger } from './support/capturingLogger.js';
 
 describe('createKafka', () => {
   it("writes the client's log lines through the given logger, marked lib kafkajs, keeping its component once", () => {

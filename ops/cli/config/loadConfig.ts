@@ -4,6 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../../pipeline/errors.js';
 import type { ScheduleDefinition } from '../../../pipeline/schedule/defineSchedule.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
+import type { HandlerBinding } from '../../../pipeline/runtime/TaskContext.js';
+import { checkHandlers, checkWorkerOptions } from './checkWorkerConfig.js';
+import type { WorkerConfig } from './defineConfig.js';
 
 /** The config files looked for in the working folder, in this order. */
 export const CONFIG_FILES = ['taskstream.config.ts', 'taskstream.config.js'] as const;
@@ -12,6 +15,10 @@ export interface LoadedConfig {
   readonly tasks: readonly TaskDefinition[];
   /** The config's `schedules` (none when it exports none, or when no config file was found). */
   readonly schedules: readonly ScheduleDefinition[];
+  /** The config's `handlers`, for `taskstream worker` (none when it exports none, or without a config file). */
+  readonly handlers: readonly HandlerBinding[];
+  /** The config's `worker` options ({} when it sets none). */
+  readonly worker: WorkerConfig;
   /** The file the tasks came from, or 'shipped' when no config file was found. */
   readonly source: string;
 }
@@ -19,8 +26,7 @@ export interface LoadedConfig {
 /**
  * Finds the project's task types: `--config <path>`, else `taskstream.config.ts` or `.js` in `cwd`, else
  * the task types taskstream ships. The module is loaded with a dynamic import (bin.js registers tsx, so a
- * `.ts` file works as is) and must default-export `{ tasks: TaskDefinition[], schedules?: ScheduleDefinition[] }`
- * (see `defineConfig`).
+ * `.ts` file works as is) and must default-export `{ tasks, schedules?, handlers?, worker? }` (see `defineConfig`).
  */
 export async function loadConfig(explicitPath: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
   let file: string | undefined;
@@ -32,7 +38,7 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
   }
   if (file === undefined) {
     const { shippedTasks } = await import('../../../schemas/tasks.js');
-    return { tasks: shippedTasks, schedules: [], source: 'shipped' };
+    return { tasks: shippedTasks, schedules: [], handlers: [], worker: {}, source: 'shipped' };
   }
   let mod: { default?: unknown };
   try {
@@ -46,7 +52,13 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
     throw new ConfigError(`config file ${file} failed to load: ${first}${hint}`);
   }
   const tasks = checkTasks(mod.default, file);
-  return { tasks, schedules: checkSchedules(mod.default, tasks, file), source: file };
+  return {
+    tasks,
+    schedules: checkSchedules(mod.default, tasks, file),
+    handlers: checkHandlers(mod.default, tasks, file),
+    worker: checkWorkerOptions(mod.default, file),
+    source: file,
+  };
 }
 
 function checkTasks(config: unknown, file: string): TaskDefinition[] {

@@ -141,7 +141,7 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
       await producer.prepare(task);
       const completions: { id: string; attempt: number }[] = [];
       // Every 25th task fails its first attempt, so hand-offs to the retry tier happen during the failover too.
-      await startWorker({
+      const worker = await startWorker({
         brokers: brokerList(),
         handlers: [
           handle(task, (n, ctx) => {
@@ -162,15 +162,28 @@ describe.runIf(ownsProcesses())('three-broker cluster (needs the local stack)', 
       await faults.rollingRestart();
       const result = await load.stop();
       const acknowledged = [...result.acknowledged.keys()];
-      await waitFor(
-        'every acknowledged task completed',
-        () =>
-          missingIds(
-            acknowledged,
-            completions.map((c) => c.id),
-          ).length === 0,
-        { timeoutMs: 300_000 },
-      );
+      const missing = () =>
+        missingIds(
+          acknowledged,
+          completions.map((c) => c.id),
+        );
+      await waitFor('every acknowledged task completed', () => missing().length === 0, {
+        timeoutMs: 300_000,
+      }).catch((err: unknown) => {
+        // Evidence for whoever reads a failure: which partitions the missing tasks are on, and the worker's view.
+        const left = missing();
+        const byPartition = new Map<number, number>();
+        for (const id of left) {
+          const p = result.acknowledged.get(id)?.partition ?? -1;
+          byPartition.set(p, (byPartition.get(p) ?? 0) + 1);
+        }
+        console.info(
+          `three-broker worker: ${left.length} acknowledged tasks not completed, by partition ` +
+            `${JSON.stringify([...byPartition])}, first ${JSON.stringify(left.slice(0, 5))}; ` +
+            `worker stats ${JSON.stringify(worker.stats())}`,
+        );
+        throw err;
+      });
 
       const stored = await storedPositions(task);
       report('worker', result, stored);

@@ -27,13 +27,8 @@ export interface RuntimeBenchOptions {
   readonly json: boolean;
 }
 
-type ContenderId = 'bare' | 'sync' | 'async' | 'eachMessage' | 'bullmq' | 'dedupe';
-
 interface Contender {
-  readonly id: ContenderId;
   readonly label: string;
-  /** Its column in the profile table. */
-  readonly short: string;
   readonly script: string;
   readonly args: (topic: string, taskName: string, count: number) => string[];
   /** Left out of `--profile`: its time is not split by the categories of a Kafka consumer. */
@@ -42,53 +37,32 @@ interface Contender {
 
 const CONTENDERS: readonly Contender[] = [
   {
-    id: 'bare',
     label: 'bare kafkajs eachBatch (decode only)',
-    short: 'bare eachBatch',
     script: 'bareConsumer.ts',
     args: (topic, _name, n) => [topic, String(n), 'batch'],
   },
   {
-    id: 'sync',
     label: 'taskstream worker, key order, sync no-op handler',
-    short: 'worker sync',
     script: 'workerDrain.ts',
     args: (_topic, name, n) => [name, String(n), 'sync'],
   },
   {
-    id: 'async',
     label: 'taskstream worker, key order, async no-op handler',
-    short: 'worker async',
     script: 'workerDrain.ts',
     args: (_topic, name, n) => [name, String(n), 'async'],
   },
   {
-    id: 'eachMessage',
     label: 'bare kafkajs eachMessage, async handler (decode only)',
-    short: 'bare eachMessage',
     script: 'bareConsumer.ts',
     args: (topic, _name, n) => [topic, String(n), 'message'],
   },
   {
-    id: 'bullmq',
     label: 'BullMQ 6.7 Worker on Redis, async no-op, concurrency 100',
-    short: 'BullMQ',
     script: 'bullmqDrain.ts',
     args: (_topic, _name, n) => [String(n)],
     unprofiled: true,
   },
-  {
-    // The others run with dedupe off; this is what a task type gets unless it opts out.
-    id: 'dedupe',
-    label: 'taskstream worker, dedupe on (default), key order, sync no-op handler',
-    short: 'worker dedupe',
-    script: 'workerDrain.ts',
-    args: (_topic, name, n) => [name, String(n), 'sync', 'dedupe'],
-  },
 ];
-
-/** The table's rows: the workers first (the default configuration on top), then the peers. */
-const SHOWN: readonly ContenderId[] = ['dedupe', 'sync', 'async', 'bare', 'eachMessage', 'bullmq'];
 
 /**
  * Drains one topic of no-op tasks with each contender, `rounds` times, interleaved so that a noisy neighbour

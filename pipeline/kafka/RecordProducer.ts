@@ -134,7 +134,7 @@ export class RecordProducer {
       outcomes.push(...results);
       start = end;
     }
-    if (failed) await this.replaceProducer();
+    if (failed) this.replaceProducer();
     return outcomes;
   }
 
@@ -165,12 +165,14 @@ export class RecordProducer {
   }
 
   /** A fresh idempotent producer (new producer id, sequences from zero) for the next send; the old one closes. */
-  private async replaceProducer(): Promise<void> {
+  private replaceProducer(): void {
     const old = this.producer;
     const wasConnected = this.connected !== undefined;
     this.producer = this.createProducer();
     this.connected = undefined;
-    if (wasConnected) await old.disconnect().catch(() => undefined);
+    // Not awaited: disconnecting waits for the old producer's requests to brokers that may be down, and the next
+    // send (a worker's hand-off copies queue behind it) must not wait for that.
+    if (wasConnected) void old.disconnect().catch(() => undefined);
   }
 
   async close(): Promise<void> {

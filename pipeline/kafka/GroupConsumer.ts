@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ConfigError, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { AdaptiveFetchSize } from './AdaptiveFetchSize.js';
+import { AssignmentTracker } from './AssignmentTracker.js';
 import { FetchWait } from './FetchWait.js';
 import type { FetchedMessage } from './records.js';
 
@@ -32,7 +33,7 @@ export interface GroupListener {
   onRecords(tp: PartitionRef, records: readonly FetchedMessage[]): number;
   /** The group is about to rejoin: assignments may change. */
   onRebalancing(): void;
-  /** The assignment of the new generation. */
+  /** The assignment of the new generation; after onRebalancing, always comes (the old one again if rejoining failed). */
   onAssigned(assignment: readonly PartitionRef[]): void;
   /** The client stopped; `restarting` tells whether kafkajs will restart it. */
   onCrash(err: Error, restarting: boolean): void;
@@ -75,8 +76,14 @@ export class GroupConsumer {
   }
 
   async start(listener: GroupListener): Promise<void> {
-    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
-    this.consumer.on(REBALANCING, () => listener.onRebalancing());
+    const { GROUP_JOIN, REBALANCING, CRASH, FETCH_START } = this.consumer.events;
+    const assignments = new AssignmentTracker(listener, (assignment) =>
+      this.log.warn(
+        { partitions: assignment.length },
+        'rejoining the group failed and the consumer fetches its previous assignment again; work continues there',
+      ),
+    );
+    this.consumer.on(REBALANCING, () => assignments.rebalancing());
     this.consumer.on(GROUP_JOIN, (e) => {
       // The listener pauses again what it still wants paused; partitions that left must not count.
       this.paused.clear();
@@ -84,8 +91,9 @@ export class GroupConsumer {
       for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
         for (const partition of partitions) assignment.push({ topic, partition });
       }
-      listener.onAssigned(assignment);
+      assignments.joined(assignment);
     });
+    this.consumer.on(FETCH_START, () => assignments.fetching());
     this.consumer.on(CRASH, (e) => listener.onCrash(e.payload.error, e.payload.restart));
     try {
       await this.consumer.connect();

@@ -105,6 +105,7 @@ export class TaskTypeRunner implements GroupListener {
   onRebalancing(): void {
     // Partitions may move: start nothing new until the new assignment is known, and commit what is done.
     this.dispatching = false;
+    this.log.info({ topics: [...this.topics] }, 'group rebalancing: starting nothing until the new assignment');
     void this.commit();
   }
 
@@ -121,6 +122,10 @@ export class TaskTypeRunner implements GroupListener {
       // A partition we paused in an earlier generation must not come back paused.
       this.consumer.resume(tp);
     }
+    this.log.info(
+      { kept: kept.length, lost: lost.length, added: added.length, topics: [...this.topics] },
+      'partitions assigned',
+    );
     emitAssignmentChange(
       this.events,
       this.task.name,

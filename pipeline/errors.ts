@@ -33,6 +33,15 @@ export class TaskstreamError extends Error {
   }
 }
 
+/**
+ * The code a failure is known by in dead letters, retry copies and metrics alike: our error's code, or
+ * HANDLER_ERROR for anything else a handler threw (its own codes, ECONNRESET or a vendor's numbers, would make
+ * the metric's label unbounded; they stay in the error's message and class).
+ */
+export function failureCode(error: Error): string {
+  return error instanceof TaskstreamError ? error.code : 'HANDLER_ERROR';
+}
+
 /** Options are wrong; raised at construction, with what is wrong and how to fix it. */
 export class ConfigError extends TaskstreamError {
   constructor(message: string) {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { TaskstreamError } from '../../pipeline/errors.js';
 import { registerStackCommand } from './commands/stack.js';
@@ -23,6 +24,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 /** Exit codes: 0 done, 1 the operation failed, 2 bad usage, 141 the reader of stdout went away. */
 const program = new Command('taskstream')
   .description('Background jobs on Apache Kafka: operate the pipeline and its local stack')
+  .version(packageVersion(), '-V, --version', 'print the version of taskstream')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -46,6 +48,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   process.exitCode = exitCodeFor(err);
+}
+
+function packageVersion(): string {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return pkg.version;
 }
 
 function exitCodeFor(err: unknown): number {

@@ -1,15 +1,9 @@
-import { TaskstreamError } from '../errors.js';
+import { failureCode } from '../errors.js';
 
 /** Upper bounds of the duration buckets, in seconds: background work runs from milliseconds to minutes. */
 export const DURATION_BUCKETS: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
 ];
-
-/** What a dead letter is counted under: our error's code, or HANDLER_ERROR for anything else a handler threw. */
-export function deadLetterCode(error: Error): string {
-  // A handler's own codes (ECONNRESET, a vendor's error numbers…) would make the label unbounded.
-  return error instanceof TaskstreamError ? error.code : 'HANDLER_ERROR';
-}
 
 /**
  * One task type's outcome counts in this process, kept as plain numbers because they change on every task
@@ -43,7 +37,7 @@ export class TaskCounters {
   }
 
   deadLetteredWith(error: Error): void {
-    const code = deadLetterCode(error);
+    const code = failureCode(error);
     this.deadLettered.set(code, (this.deadLettered.get(code) ?? 0) + 1);
   }
 }

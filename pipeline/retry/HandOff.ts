@@ -1,4 +1,5 @@
 import type { IncomingRecord, OutgoingRecord } from '../kafka/records.js';
+import { failureCode } from '../errors.js';
 import { HEADER } from '../task/headers.js';
 import { DLQ_HEADER, dlqTopicOf } from './handOffHeaders.js';
 
@@ -23,14 +24,14 @@ export interface FailedTask {
 
 function errorHeaders(f: FailedTask, now: number): Record<string, string> {
   const { record, error } = f;
-  const e = error as Error & { code?: unknown; retriable?: unknown };
+  const e = error as Error & { retriable?: unknown };
   // A retry copy already names its origin; keep the first one, not the retry topic.
   const origin = record.headers[HANDOFF_HEADER.originalTopic] === undefined;
   return {
     ...record.headers,
     [HEADER.id]: f.taskId,
     [HANDOFF_HEADER.errorClass]: error.name,
-    [HANDOFF_HEADER.errorCode]: typeof e.code === 'string' ? e.code : '',
+    [HANDOFF_HEADER.errorCode]: failureCode(error),
     [HANDOFF_HEADER.errorMessage]: error.message,
     [HANDOFF_HEADER.errorStack]: (error.stack ?? '').slice(0, STACK_LIMIT),
     [HANDOFF_HEADER.retriable]: String(e.retriable !== false),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingRecord } from '../../pipeline/kafka/records.js';
 import { deadLetterWithoutValue, HANDOFF_HEADER, retryCopy } from '../../pipeline/retry/HandOff.js';
 import { HEADER } from '../../pipeline/task/headers.js';
+import { UnrecoverableError } from '../../pipeline/errors.js';
 
 const record: IncomingRecord = {
   topic: 'tasks.report',
@@ -37,6 +38,22 @@ describe('retryCopy', () => {
   it('is due after the delay either way', () => {
     const copy = retryCopy(failed, 'tasks.report.retry.1s', 1000, now, false);
     expect(copy.headers?.[HANDOFF_HEADER.notBefore]).toBe(String(now + 1000));
+  });
+});
+
+describe('the error code a copy carries', () => {
+  it('is HANDLER_ERROR for an error of the handler, as the dead-letter metric counts it', () => {
+    const plain = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+    expect(retryCopy({ ...failed, error: plain }, 't.retry.1s', 1000, now).headers?.[HANDOFF_HEADER.errorCode]).toBe(
+      'HANDLER_ERROR',
+    );
+  });
+
+  it("is taskstream's own code for a taskstream error", () => {
+    const error = new UnrecoverableError('no such customer');
+    expect(retryCopy({ ...failed, error }, 't.retry.1s', 1000, now).headers?.[HANDOFF_HEADER.errorCode]).toBe(
+      'UNRECOVERABLE',
+    );
   });
 });
 

@@ -20,14 +20,14 @@ import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
 /** The shipped task type under a name of its own, on one partition, retrying quickly. */
-function reportTask() {
+function reportTask(options: { timeoutMs?: number; maxAttempts?: number } = {}) {
   return defineTask({
     name: uniqueName('generate-report'),
     schema: generateReportSchema,
     key: generateReport.key,
     partitions: 1,
-    timeoutMs: 120_000,
-    retry: { maxAttempts: 3, minDelayMs: 200, maxDelayMs: 200 },
+    timeoutMs: options.timeoutMs ?? 120_000,
+    retry: { maxAttempts: options.maxAttempts ?? 3, minDelayMs: 200, maxDelayMs: 200 },
   });
 }
 
@@ -52,14 +52,14 @@ async function startReportWorker(
   task: ReturnType<typeof reportTask>,
   table: string,
   dir: string,
-  databaseUrl = process.env.DATABASE_URL ?? '',
+  { databaseUrl = process.env.DATABASE_URL ?? '', chunkRows = 100 } = {},
 ) {
   const log = createLogger();
   const db = new ReportDatabase(postgresFromEnv({ DATABASE_URL: databaseUrl }), log);
   // Registered before the worker's own cleanup, so it runs after the worker has stopped.
   onCleanup(() => db.close());
   const reports = new ReportRegistry([defineReport({ name: table, table, columns: ['id', 'note'], key: 'id' })]);
-  const writer = new ReportWriter(db, reports, { dir, chunkRows: 100 });
+  const writer = new ReportWriter(db, reports, { dir, chunkRows });
   const completed: WorkerEvents['task:completed'][] = [];
   const retrying: WorkerEvents['task:retrying'][] = [];
   const dead: WorkerEvents['task:dead-lettered'][] = [];
@@ -145,6 +145,33 @@ describe('generate-report from PostgreSQL', () => {
     });
   });
 
+  it('finishes a report longer than its timeout over several attempts, each continuing from the last checkpoint', async () => {
+    const db = await postgresClient();
+    const table = await rowsTable(db, 300_000);
+    // Far too short for the whole report (300 chunks, each with an fsync and a checkpoint); each attempt gets
+    // some chunks done before its signal aborts it, and one that started over each time would never finish.
+    const task = reportTask({ timeoutMs: 1000, maxAttempts: 30 });
+    const dir = reportsDir();
+    const { request, file } = requestFor(table, dir);
+    const worker = await startReportWorker(task, table, dir, { chunkRows: 1000 });
+    const producer = await using(new TaskProducer());
+    await producer.enqueue(task, request);
+
+    await waitFor('the report done', () => worker.completed.length === 1 || worker.dead.length > 0, {
+      timeoutMs: 110_000,
+    });
+    expect(worker.dead).toEqual([]);
+    expect(worker.retrying.length).toBeGreaterThan(0);
+    expect(
+      worker.retrying.every((e) => e.error.name === 'HandlerTimeoutError' || e.error.name === 'ReportBusyError'),
+    ).toBe(true);
+    expect(await summariseGzipCsv(file)).toEqual({
+      header: 'id,note',
+      outOfOrder: 0,
+      ...(await expectedCsv(db, table)),
+    });
+  });
+
   it('does not write a finished report again when another task asks for it', async () => {
     const { db, table, task, worker, producer, request, file } = await reportScenario(1000);
     await producer.enqueue(task, request);
@@ -179,7 +206,9 @@ describe('generate-report from PostgreSQL', () => {
   it('retries a report while PostgreSQL does not answer, with an error naming its address', async () => {
     const task = reportTask();
     const dir = reportsDir();
-    const worker = await startReportWorker(task, 'anything', dir, 'postgres://postgres@127.0.0.1:1/reports');
+    const worker = await startReportWorker(task, 'anything', dir, {
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/reports',
+    });
     const producer = await using(new TaskProducer());
     await producer.enqueue(task, requestFor('anything', dir).request);
 

@@ -3,6 +3,7 @@
  *   npm run bench -- runtime [--count 200000] [--rounds 3] [--json] [--profile]
  *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
  *   npm run bench -- core [--count 400000] [--rounds 5] [--json]   (the runtime alone; needs no services)
+ *   npm run bench -- report [--rows 1000000] [--chunk 10000] [--rounds 3] [--json]   (PostgreSQL only)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { Command } from 'commander';
 import { ensureStack } from '../ops/demo/ensureStack.js';
 import { coreBench } from './core/coreBench.js';
 import { producerBench } from './producer/producerBench.js';
+import { reportBench } from './report/reportBench.js';
 import { runtimeBench } from './runtime/runtimeBench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,6 +68,21 @@ program
       count: Number(opts.count),
       chunk: Number(opts.chunk),
       callers: Number(opts.callers),
+      rounds: Number(opts.rounds),
+      json: Boolean(opts.json),
+    });
+  });
+program
+  .command('report')
+  .description('generate-report with a checkpoint per chunk against the same report without checkpoints')
+  .option('--rows <n>', 'rows in the report', '1000000')
+  .option('--chunk <n>', 'rows per chunk (and checkpoint)', '10000')
+  .option('--rounds <n>', 'rounds, contenders taking turns; the median is reported', '3')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { rows: string; chunk: string; rounds: string; json?: boolean }) => {
+    await reportBench({
+      rows: Number(opts.rows),
+      chunkRows: Number(opts.chunk),
       rounds: Number(opts.rounds),
       json: Boolean(opts.json),
     });

@@ -10,6 +10,7 @@ export * from './errors.js';
 export { Worker } from './runtime/Worker.js';
 export type { WorkerStats } from './runtime/Worker.js';
 export type { WorkerOptions } from './runtime/WorkerOptions.js';
+export type { RunningTask, TaskProgress } from './runtime/RunningTask.js';
 export type { WorkerEvents, TaskEventBase } from './runtime/WorkerEvents.js';
 export { handle } from './runtime/TaskContext.js';
 export type { TaskContext, TaskHandler, HandlerBinding } from './runtime/TaskContext.js';

@@ -1,20 +1,16 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { handle } from '../../pipeline/index.js';
+import { handle, type TaskDefinition } from '../../pipeline/index.js';
+import type { generateReportSchema } from '../../schemas/generated/generate-report.js';
 import { generateReport } from '../../schemas/tasks.js';
+import type { ReportWriter } from './ReportWriter.js';
 
 /**
- * Writes one customer's report for a period to `<dir>/<customerId>/<period>-<requestedAt>.json`. The file is
- * written under a temporary name and renamed, so a retried or redelivered task never leaves half a report.
+ * Writes the report a task names as a gzip CSV, streaming rows from PostgreSQL with checkpoints, so a retry or
+ * a redelivery continues where the last run got to (see ReportWriter). `task` is any task type with the
+ * generate-report schema (default the shipped one).
  */
-export function generateReportHandler(dir: string) {
-  return handle(generateReport, async (report, ctx) => {
-    const folder = path.join(dir, report.customerId);
-    await fs.mkdir(folder, { recursive: true });
-    const file = path.join(folder, `${report.period}-${report.requestedAt}.json`);
-    const body = JSON.stringify({ ...report, taskId: ctx.taskId, generatedAt: new Date().toISOString() });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, body, { signal: ctx.signal });
-    await fs.rename(tmp, file);
-  });
+export function generateReportHandler(
+  writer: ReportWriter,
+  task: TaskDefinition<typeof generateReportSchema> = generateReport,
+) {
+  return handle(task, (request, ctx) => writer.write(request, ctx));
 }

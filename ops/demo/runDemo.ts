@@ -4,6 +4,9 @@ import { createLogger, TaskProducer, Worker } from '../../pipeline/index.js';
 import type { MailTransport, OutgoingMail } from '../../consumers/email/MailTransport.js';
 import { sendEmailHandler } from '../../consumers/email/sendEmailHandler.js';
 import { generateReportHandler } from '../../consumers/report/generateReportHandler.js';
+import { seedDemoOrders } from '../../consumers/report/demoOrders.js';
+import { postgresFromEnv } from '../../consumers/report/postgresFromEnv.js';
+import { reportWriterFromEnv } from '../../consumers/report/reportWriterFromEnv.js';
 import { generateReport, sendEmail } from '../../schemas/tasks.js';
 import { ensureStack } from './ensureStack.js';
 
@@ -17,9 +20,12 @@ export async function runDemo(): Promise<void> {
   const delivered: OutgoingMail[] = [];
   const transport: MailTransport = { send: async (mail) => void delivered.push(mail) };
   const reportsDir = path.join(os.tmpdir(), 'taskstream-demo-reports');
+  const customers = ['acme', 'globex'];
+  await seedDemoOrders(postgresFromEnv(), customers);
+  const reportWriter = reportWriterFromEnv(logger, { dir: reportsDir });
   const worker = new Worker({
     groupPrefix: 'taskstream-demo',
-    handlers: [sendEmailHandler(transport), generateReportHandler(reportsDir)],
+    handlers: [sendEmailHandler(transport), generateReportHandler(reportWriter.writer)],
     logger,
   });
   const mine = new Set<string>();
@@ -32,7 +38,7 @@ export async function runDemo(): Promise<void> {
   const started = Date.now();
   const recipients = ['ada@example.com', 'grace@example.com', 'linus@example.com'];
   const emails = recipients.flatMap((to) => [1, 2, 3, 4].map((n) => ({ to, subject: `step ${n}` })));
-  const reports = ['acme', 'globex'].map((customerId) => ({
+  const reports = customers.map((customerId) => ({
     customerId,
     period: 'WEEK' as const,
     requestedAt: Date.now(),
@@ -53,6 +59,7 @@ export async function runDemo(): Promise<void> {
   }
   await worker.close();
   await producer.close();
+  await reportWriter.close();
 
   say(
     `worker    completed ${done.get(sendEmail.name) ?? 0}/${emails.length} emails and ${done.get(generateReport.name) ?? 0}/${reports.length} reports in ${Date.now() - started} ms`,

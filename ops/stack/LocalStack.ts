@@ -8,7 +8,8 @@ import { ensureApicurio, ensureKafkaLibs } from './Downloads.js';
 import { findJava } from './JavaRuntime.js';
 import { KafkaNode, randomClusterId } from './KafkaNode.js';
 import { ManagedProcess } from './ManagedProcess.js';
-import { httpOk, kafkaBrokerCount, portOpen, redisPing, waitUntil } from './probes.js';
+import { httpOk, kafkaBrokerCount, portOpen, postgresAnswers, redisPing, waitUntil } from './probes.js';
+import { howToStartPostgres } from './postgresHint.js';
 import { REGISTRY_JOURNAL_TOPIC, RegistryServer } from './RegistryServer.js';
 import {
   APICURIO_FALLBACK_VERSION,
@@ -31,10 +32,15 @@ export interface UpOptions {
   readonly registry?: boolean;
   /** Start (or check) Redis too (default true); a fault test restarting brokers leaves it alone. */
   readonly redis?: boolean;
+  /** Check PostgreSQL too (default true); it is reported, never started. */
+  readonly postgres?: boolean;
   readonly report?: (line: string) => void;
 }
 
-/** Kafka (KRaft, 1 or 3 nodes), Apicurio Registry and Redis on loopback, started without Docker. */
+/**
+ * Kafka (KRaft, 1 or 3 nodes), Apicurio Registry and Redis on loopback, started without Docker; and the machine's
+ * PostgreSQL, which is only checked: a database server is the machine's to run (and refuses to run as root).
+ */
 export class LocalStack {
   readonly nodes: KafkaNode[];
   readonly registry: RegistryServer;
@@ -61,12 +67,17 @@ export class LocalStack {
     return `redis://127.0.0.1:${this.layout.redisPort}`;
   }
 
+  get postgresAddress(): string {
+    return `127.0.0.1:${this.layout.postgresPort}`;
+  }
+
   /** Idempotent: starts what is not running, reuses what already answers, waits until each part is ready. */
   async up(options: UpOptions = {}): Promise<PartStatus[]> {
     const report = options.report ?? (() => undefined);
     await this.upKafka(report);
     if (options.registry !== false) await this.upRegistry(report);
     if (options.redis !== false) await this.upRedis(report);
+    if (options.postgres !== false) await this.checkPostgres(report);
     return this.status();
   }
 
@@ -202,6 +213,14 @@ export class LocalStack {
     report(`redis     ${this.redisUrl} started and ready`);
   }
 
+  private async checkPostgres(report: (line: string) => void): Promise<void> {
+    if (await postgresAnswers(this.layout.postgresPort)) {
+      report(`postgres  ${this.postgresAddress} already up`);
+    } else {
+      report(`postgres  nothing answers at ${this.postgresAddress}: ${howToStartPostgres()}`);
+    }
+  }
+
   /** Stops only what this stack started (pid files), registry first since it writes to Kafka. */
   async down(report: (line: string) => void = () => undefined): Promise<void> {
     for (const proc of [this.registry.process, ...this.nodes.map((n) => n.process), this.redis]) {
@@ -222,6 +241,7 @@ export class LocalStack {
     const kafkaUp = (await kafkaBrokerCount(this.bootstrap)) > 0;
     const registryUp = await httpOk(this.registry.apiUrl);
     const redisUp = await redisPing(this.layout.redisPort);
+    const postgresUp = await postgresAnswers(this.layout.postgresPort);
     return [
       {
         part: 'kafka',
@@ -239,6 +259,7 @@ export class LocalStack {
         owner: owner(this.registry.process.isRunning(), registryUp),
       },
       { part: 'redis', address: this.redisUrl, up: redisUp, owner: owner(this.redis.isRunning(), redisUp) },
+      { part: 'postgres', address: this.postgresAddress, up: postgresUp, owner: owner(false, postgresUp) },
     ];
   }
 

@@ -41,6 +41,8 @@ export interface StackLayout {
   readonly registryPort: number;
   readonly registryManagementPort: number;
   readonly redisPort: number;
+  /** The machine's PostgreSQL, for generate-report: checked, never started by the stack. */
+  readonly postgresPort: number;
 }
 
 /** The default single-node stack: the ports docker-compose.yml uses too. */
@@ -50,6 +52,7 @@ export const SINGLE_NODE: StackLayout = {
   registryPort: 8081,
   registryManagementPort: 8089,
   redisPort: 6379,
+  postgresPort: 5432,
 };
 
 /** Three combined broker+controller nodes for fault tests, on ports apart from the single node. */
@@ -59,6 +62,7 @@ export const THREE_NODES: StackLayout = {
   registryPort: 8081,
   registryManagementPort: 8089,
   redisPort: 6379,
+  postgresPort: 5432,
 };
 
 export function layoutFor(brokers: number): StackLayout {

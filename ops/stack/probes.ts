@@ -8,16 +8,7 @@ import { sleep } from './ManagedProcess.js';
 /** Cheap readiness checks, each answering true/false and never throwing. */
 
 export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    const done = (open: boolean): void => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return socketProbe(port, host, timeoutMs);
 }
 
 export async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
@@ -32,19 +23,48 @@ export async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
 
 /** Redis answers PING with +PONG (raw RESP, so a probe needs no client). */
 export function redisPing(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return socketProbe(port, host, timeoutMs, {
+    hello: 'PING\r\n',
+    judge: (answer) => (answer.includes('\r\n') ? answer.toString().startsWith('+PONG') : undefined),
+  });
+}
+
+/**
+ * PostgreSQL answers an SSLRequest with one byte, 'S' or 'N', before any authentication: a probe that needs
+ * neither a client nor credentials, and that a port held by something else does not pass.
+ */
+export function postgresAnswers(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return socketProbe(port, host, timeoutMs, {
+    hello: Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]),
+    judge: (answer) => answer.length === 1 && (answer[0] === 0x53 || answer[0] === 0x4e),
+  });
+}
+
+/**
+ * Connects and, with a `hello`, sends it and lets `judge` read the answer so far (undefined: wait for more).
+ * Without one, connecting is the answer. An error, a timeout or a closed connection is false.
+ */
+function socketProbe(
+  port: number,
+  host: string,
+  timeoutMs: number,
+  talk?: { hello: string | Buffer; judge: (answer: Buffer) => boolean | undefined },
+): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
-    let buf = '';
+    let answer = Buffer.alloc(0);
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => {
-      buf += d.toString();
-      if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
+    socket.once('connect', () => (talk ? socket.write(talk.hello) : done(true)));
+    socket.on('data', (d: Buffer) => {
+      answer = Buffer.concat([answer, d]);
+      const verdict = talk?.judge(answer);
+      if (verdict !== undefined) done(verdict);
     });
+    socket.once('close', () => done(false));
     socket.once('error', () => done(false));
   });
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { PrecountedHistogram } from './PrecountedHistogram.js';
 import type { TaskCounters } from './TaskCounters.js';
+import type { RunningTask } from '../runtime/RunningTask.js';
 
 /** What the metrics read from a worker when scraped. */
 export interface MetricsSource {
@@ -11,6 +12,8 @@ export interface MetricsSource {
     readonly buffered: number;
     readonly byType: Readonly<Record<string, { readonly held: number; readonly running: number }>>;
   };
+  /** The asynchronous tasks running now, with their last reported progress. */
+  runningTasks(): readonly RunningTask[];
   /** The task topic's partitions owned now, per task type. */
   assignment(): Record<string, number[]>;
   /** Lag of the task topic's partitions this worker owns, from the brokers (so each partition has one reporter). */
@@ -96,6 +99,27 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
       for (const { type, partition, lag } of lags) this.set({ type, partition }, lag);
     },
   });
+  // One series per running task that reports progress: as many as such tasks run at once, gone at the next
+  // scrape after the task ends (the gauges are refilled at every scrape).
+  const progressing = () => source.runningTasks().filter((t) => t.progress !== undefined);
+  gauge(
+    'task_progress_done',
+    'Units done (rows, files…) of each running task that reports progress with ctx.progress(done, total).',
+    ['type', 'task_id'],
+    (g) => {
+      for (const t of progressing()) g.set({ type: t.type, task_id: t.taskId }, t.progress?.done ?? 0);
+    },
+  );
+  gauge(
+    'task_progress_total',
+    'Units in all of each running task that reports progress with a total (done/total is how far it is).',
+    ['type', 'task_id'],
+    (g) => {
+      for (const t of progressing()) {
+        if (t.progress?.total !== undefined) g.set({ type: t.type, task_id: t.taskId }, t.progress.total);
+      }
+    },
+  );
   gauge('partitions_assigned', "Partitions of each type's task topic this worker owns.", ['type'], (g) => {
     for (const [type, partitions] of Object.entries(source.assignment())) g.set({ type }, partitions.length);
   });

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { JobResult } from './JobExecutor.js';
 import type { Job } from './PartitionWork.js';
 import type { TaskContext } from './TaskContext.js';
+import type { TaskProgress } from './RunningTask.js';
 
 export type AttemptOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
 
@@ -32,6 +33,8 @@ export class Attempt implements TaskContext {
   private done: OutcomeCallback | undefined;
   private childLog: Logger | undefined;
   fencingToken: number | undefined;
+  /** The last `ctx.progress()`, if the handler ever called it: one object per attempt, rewritten in place. */
+  progressed: TaskProgress | undefined = undefined;
   /**
    * The runner's bookkeeping: whether its result was taken, and when it went asynchronous (its timeout counts
    * from then; an attempt that ends synchronously never needs the clock).
@@ -93,6 +96,15 @@ export class Attempt implements TaskContext {
     this.owner.heartbeat(this.job);
   }
 
+  progress(done: number, total?: number): void {
+    if (!isCount(done) || (total !== undefined && !isCount(total))) {
+      throw new RangeError(`ctx.progress(done, total) takes numbers of 0 or more, got (${done}, ${total})`);
+    }
+    const at = Date.now();
+    if (this.progressed === undefined) this.progressed = { done, total, at };
+    else Object.assign(this.progressed, { done, total, at });
+  }
+
   abort(reason: Error): void {
     if (this.abortReason) return;
     this.abortReason = reason;
@@ -135,6 +147,10 @@ export class Attempt implements TaskContext {
     this.done = undefined;
     done(outcome, this);
   }
+}
+
+function isCount(n: number): boolean {
+  return Number.isFinite(n) && n >= 0;
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

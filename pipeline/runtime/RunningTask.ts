@@ -1,6 +1,15 @@
 import type { PartitionWork } from './PartitionWork.js';
 
-/** An asynchronous task running now, as `taskstream workers` and the stats show it. */
+/** What a handler last said of its progress with `ctx.progress(done, total)`. */
+export interface TaskProgress {
+  done: number;
+  /** undefined when the handler does not know the total. */
+  total: number | undefined;
+  /** When it said so (ms since the epoch). */
+  at: number;
+}
+
+/** An asynchronous task running now, as `worker.runningTasks()`, the ops endpoint and the metrics show it. */
 export interface RunningTask {
   readonly type: string;
   readonly taskId: string;
@@ -9,6 +18,8 @@ export interface RunningTask {
   readonly attempt: number;
   readonly startedAt: number;
   readonly lastHeartbeatAt: number | undefined;
+  /** Its last `ctx.progress()`, if it reports any. */
+  readonly progress: Readonly<TaskProgress> | undefined;
 }
 
 export function runningTasksOf(type: string, parts: readonly PartitionWork[]): RunningTask[] {
@@ -24,6 +35,8 @@ export function runningTasksOf(type: string, parts: readonly PartitionWork[]): R
         // Listed attempts run asynchronously, so they have a start time.
         startedAt: a.startedAt ?? Date.now(),
         lastHeartbeatAt: a.job.lastHeartbeatAt,
+        // A copy: the attempt keeps rewriting its own.
+        progress: a.progressed && { ...a.progressed },
       });
     }
   }

@@ -17,6 +17,12 @@ export interface TaskContext {
   readonly fencingToken: number | undefined;
   /** Tells the runtime the handler is alive and making progress (shown in stats; group membership is kept by the runtime). */
   heartbeat(): void;
+  /**
+   * How far the task has got: `done` of `total` units (rows, files, bytes; leave `total` out when unknown).
+   * Shown with the running task in `worker.runningTasks()`, the ops endpoint's /tasks and the
+   * `taskstream_task_progress_*` metrics. Costs a field write; call it as often as is useful.
+   */
+  progress(done: number, total?: number): void;
   readonly log: Logger;
 }
 

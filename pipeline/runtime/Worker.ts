@@ -24,6 +24,7 @@ import { JobExecutor } from './JobExecutor.js';
 import { ProcessBudget } from './ProcessBudget.js';
 import type { HandlerBinding } from './TaskContext.js';
 import type { RunningTask } from './RunningTask.js';
+import { RunningBoard } from './RunningBoard.js';
 import { TaskTypeRunner } from './TaskTypeRunner.js';
 import { taskEvent, WorkerEventEmitter } from './WorkerEvents.js';
 import type { TaskDefinition } from '../task/defineTask.js';
@@ -70,6 +71,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private lagInFlight: Promise<unknown> = Promise.resolve();
   /** Prometheus metrics of this worker (taskstream_*), read when scraped; serve them with any HTTP server. */
   readonly metrics: Registry;
+  /** Its running tasks' progress, in Redis for `taskstream workers`. */
+  private readonly board: RunningBoard;
 
   constructor(options: WorkerOptions) {
     super();
@@ -83,6 +86,13 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     for (const h of this.options.handlers) this.countersByType.set(h.task.name, new TaskCounters());
     this.metrics = options.metricsRegistry ?? new Registry();
     registerWorkerMetrics(this.metrics, this);
+    this.board = new RunningBoard(
+      () => this.runningTasks(),
+      (type) => `${this.options.groupPrefix}.${type}`,
+      () => this.redisClient(),
+      this.id,
+      this.log,
+    );
   }
 
   start(): Promise<void> {
@@ -120,6 +130,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     }
     await Promise.all(this.runners.map((r) => r.start()));
     this.running = !this.closing;
+    if (this.running) this.board.start();
     this.log.info({ types: this.options.handlers.map((h) => h.task.name) }, 'worker started');
   }
 
@@ -276,6 +287,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     this.closing ??= (async () => {
       await this.started?.catch(() => undefined);
       const results = await Promise.allSettled(this.runners.map((r) => r.stop(deadlineMs)));
+      // Before Redis quits: its last word deletes this worker's entries.
+      await this.board.stop();
       const more = await Promise.allSettled([
         ...this.limiters.map((l) => l.close()),
         this.producer.close(),

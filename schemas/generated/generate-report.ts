@@ -27,6 +27,12 @@ export const generateReportSchema = {
         "type": "long",
         "logicalType": "timestamp-millis"
       }
+    },
+    {
+      "name": "report",
+      "type": "string",
+      "default": "customer-orders",
+      "doc": "The name of a report definition the worker knows (consumers/report/shippedReports.ts, or a worker's own); never SQL. Added with a default, so tasks written before it read as customer-orders."
     }
   ]
 } as const;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { onCleanup, uniqueName } from './resources.js';
 import { waitFor } from './waitFor.js';
 
-const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'workerProcess.ts');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 export interface ChildWorker {
   readonly pid: number;
@@ -14,9 +14,15 @@ export interface ChildWorker {
   signal(sig: NodeJS.Signals): void;
 }
 
-/** Starts the fixture worker in its own process and waits until it has joined its group. */
-export async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+/**
+ * Starts a fixture worker (test/support/fixtures/<fixture>, default the note worker) in its own process and waits
+ * until it has joined its group.
+ */
+export async function startChildWorker(
+  env: Record<string, string>,
+  fixture = 'workerProcess.ts',
+): Promise<ChildWorker> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(fixtures, fixture)], {
     env: { ...process.env, TASKSTREAM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -5,7 +5,7 @@ import { GenericContainer, Network, Wait, type StartedTestContainer } from 'test
  * local stack's so Kafka can advertise 127.0.0.1:9092 to clients outside the container network.
  */
 export async function startContainers(): Promise<{
-  services: { kafkaBrokers: string; registryUrl: string; redisUrl: string };
+  services: { kafkaBrokers: string; registryUrl: string; redisUrl: string; databaseUrl: string };
   stop: () => Promise<void>;
 }> {
   const network = await new Network().start();
@@ -50,6 +50,12 @@ export async function startContainers(): Promise<{
       .withCommand(['redis-server', '--save', '', '--appendonly', 'no'])
       .start();
     started.push(redis);
+    const postgres = await new GenericContainer('postgres:17')
+      .withExposedPorts({ container: 5432, host: 5432 })
+      .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
+      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+      .start();
+    started.push(postgres);
   } catch (err) {
     await Promise.allSettled(started.map((c) => c.stop()));
     await network.stop();
@@ -60,6 +66,7 @@ export async function startContainers(): Promise<{
       kafkaBrokers: '127.0.0.1:9092',
       registryUrl: 'http://127.0.0.1:8081',
       redisUrl: 'redis://127.0.0.1:6379',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
     },
     stop: async () => {
       await Promise.allSettled(started.reverse().map((c) => c.stop()));

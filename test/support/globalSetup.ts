@@ -5,11 +5,13 @@ import { LocalStack } from '../../ops/stack/LocalStack.js';
 import { SINGLE_NODE, stackPaths } from '../../ops/stack/StackConfig.js';
 import type { Services } from './services.js';
 import { startContainers } from './containers.js';
+import { DEFAULT_DATABASE_URL } from '../../consumers/report/postgresFromEnv.js';
 
 /**
  * Picks the real services for the integration tests, in this order: the addresses in KAFKA_BROKERS,
- * SCHEMA_REGISTRY_URL and REDIS_URL; testcontainers when a Docker engine answers; otherwise the local
- * stack (`taskstream stack up`), which is left running for the next run.
+ * SCHEMA_REGISTRY_URL and REDIS_URL (and DATABASE_URL, default the local PostgreSQL); testcontainers when a
+ * Docker engine answers; otherwise the local stack (`taskstream stack up`), which is left running for the next
+ * run and reuses the machine's PostgreSQL on 127.0.0.1:5432.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       kafkaBrokers: KAFKA_BROKERS,
       registryUrl: SCHEMA_REGISTRY_URL,
       redisUrl: REDIS_URL,
+      databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
       source: 'env',
     });
     return undefined;
@@ -33,6 +36,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     kafkaBrokers: stack.bootstrap,
     registryUrl: stack.registry.url,
     redisUrl: stack.redisUrl,
+    databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     source: 'local',
   });
   return undefined;

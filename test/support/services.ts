@@ -5,6 +5,8 @@ export interface Services {
   readonly kafkaBrokers: string;
   readonly registryUrl: string;
   readonly redisUrl: string;
+  /** PostgreSQL, for the generate-report consumer. */
+  readonly databaseUrl: string;
   /** 'local' when the local stack (ours, controllable for fault tests) serves them. */
   readonly source: 'env' | 'testcontainers' | 'local';
 }

@@ -192,6 +192,30 @@ describe('Attempt as the task context', () => {
     expect(onHeartbeat).toHaveBeenCalledWith(job);
   });
 
+  it('keeps no progress until the handler reports some', () => {
+    expect(attemptOf().progressed).toBeUndefined();
+  });
+
+  it('keeps the last progress the handler reported, with its total and time', () => {
+    const attempt = attemptOf();
+    attempt.progress(10, 100);
+    attempt.progress(20, 100);
+    expect(attempt.progressed).toEqual({ done: 20, total: 100, at: expect.any(Number) });
+  });
+
+  it('keeps progress without a total when the handler does not know it', () => {
+    const attempt = attemptOf();
+    attempt.progress(3);
+    expect(attempt.progressed).toMatchObject({ done: 3, total: undefined });
+  });
+
+  it('refuses progress that is not a count, naming the values', () => {
+    expect(() => attemptOf().progress(Number.NaN, 10)).toThrow(
+      'ctx.progress(done, total) takes numbers of 0 or more, got (NaN, 10)',
+    );
+    expect(() => attemptOf().progress(1, -1)).toThrow(RangeError);
+  });
+
   it('builds its child logger once, on first use, bound to the task', () => {
     const base = fakeLogger();
     const attempt = new Attempt(job, { ended: () => undefined, heartbeat: () => undefined }, base);

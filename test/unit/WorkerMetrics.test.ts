@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UnrecoverableError } from '../../pipeline/errors.js';
 import { TaskCounters } from '../../pipeline/metrics/TaskCounters.js';
 import { registerWorkerMetrics, type MetricsSource } from '../../pipeline/metrics/WorkerMetrics.js';
+import type { RunningTask } from '../../pipeline/runtime/RunningTask.js';
 import { parseSamples } from '../support/prometheus.js';
 
 /** A registry with one task type's counters and load, and its scrape as a map from sample to value. */
@@ -10,11 +11,13 @@ function scraping(
   counters: TaskCounters,
   load = { held: 0, running: 0 },
   lag?: () => Promise<readonly { type: string; partition: number; lag: number }[]>,
+  running: () => readonly RunningTask[] = () => [],
 ): () => Promise<Map<string, number>> {
   const source: MetricsSource = {
     counters: () => new Map([['send-email', counters]]),
     stats: () => ({ buffered: 7, byType: { 'send-email': load } }),
     assignment: () => ({ 'send-email': [0, 2, 5] }),
+    runningTasks: running,
     lag:
       lag ??
       (() =>
@@ -100,5 +103,24 @@ describe('worker metrics', () => {
     const samples = await scraping(new TaskCounters(), undefined, never)();
     expect(samples.get('taskstream_tasks_completed_total{type="send-email"}')).toBe(0);
     expect([...samples.keys()].some((k) => k.startsWith('taskstream_partition_lag'))).toBe(false);
+  });
+
+  it('reports done and total of each running task that reports progress, and nothing for the others', async () => {
+    const task = { type: 'report', partition: 0, offset: '7', attempt: 1, startedAt: 0, lastHeartbeatAt: undefined };
+    let running: RunningTask[] = [
+      { ...task, taskId: 'r-1', progress: { done: 250, total: 1000, at: 0 } },
+      { ...task, taskId: 'r-2', progress: { done: 40, total: undefined, at: 0 } },
+      { ...task, taskId: 'r-3', progress: undefined },
+    ];
+    const scrape = scraping(new TaskCounters(), undefined, undefined, () => running);
+    const samples = await scrape();
+    expect(samples.get('taskstream_task_progress_done{type="report",task_id="r-1"}')).toBe(250);
+    expect(samples.get('taskstream_task_progress_total{type="report",task_id="r-1"}')).toBe(1000);
+    expect(samples.get('taskstream_task_progress_done{type="report",task_id="r-2"}')).toBe(40);
+    expect(samples.has('taskstream_task_progress_total{type="report",task_id="r-2"}')).toBe(false);
+    expect([...samples.keys()].some((k) => k.includes('r-3'))).toBe(false);
+
+    running = [];
+    expect([...(await scrape()).keys()].some((k) => k.startsWith('taskstream_task_progress'))).toBe(false);
   });
 });

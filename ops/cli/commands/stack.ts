@@ -21,7 +21,9 @@ const say = (line: string): void => {
 export function registerStackCommand(program: Command): void {
   const stack = program
     .command('stack')
-    .description('the local Kafka + schema registry + Redis stack, started from jars without Docker');
+    .description(
+      "the local Kafka + schema registry + Redis stack, started from jars without Docker (and the machine's PostgreSQL, checked)",
+    );
 
   stack
     .command('up')

@@ -24,7 +24,7 @@ export function registerWorkerCommand(program: Command): void {
 The handlers come from the config's \`handlers\` (--config, else ./taskstream.config.ts or .js), with its
 \`worker\` options ({ groupPrefix, concurrency, shutdownDeadlineMs }). A config found in the working folder
 that names no handlers, or no config at all, runs the shipped consumers: send-email (SMTP_URL, SMTP_FROM;
-JSON lines on stdout without SMTP_URL) and generate-report (TASKSTREAM_REPORTS_DIR). A config named with
+JSON lines on stdout without SMTP_URL) and generate-report (DATABASE_URL, TASKSTREAM_REPORTS_DIR). A config named with
 --config must name handlers.`,
     )
     .action(async (opts: { metricsPort?: number; metricsHost: string }, cmd: Command) => {

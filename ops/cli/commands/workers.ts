@@ -12,6 +12,7 @@ import {
   type ProgressStatus,
 } from '../shared/progressState.js';
 import { configOf, withKafka } from '../shared/services.js';
+import { progressText, runningTasksOrWhy, type RunningTaskSighting } from '../shared/runningTasks.js';
 
 interface WorkersOptions {
   type?: string;
@@ -38,7 +39,7 @@ export function registerWorkersCommand(program: Command): void {
   program
     .command('workers')
     .description(
-      "a worker group's members (member id, client id, host) with their partitions, and which partitions are stuck",
+      "a worker group's members (member id, client id, host) with their partitions, which partitions are stuck, and the running tasks that report progress",
     )
     .option('--type <type>', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
     .option('--group <group>', 'consumer group (default: the worker group of each task type that has one)')
@@ -60,7 +61,9 @@ Progress is judged from committed offsets: this command samples them twice (--sa
 remembers, in a small file in the system's temp folder, since when each partition's committed offset has
 been where it is, so a run a minute after the last one can tell a partition that has not moved since.
 Statuses: caught-up (lag 0), progressing (moved), waiting (lag > 0, unchanged for less than --stuck-after),
-STUCK (lag > 0, unchanged for --stuck-after or longer; shown in red on a terminal).`,
+STUCK (lag > 0, unchanged for --stuck-after or longer; shown in red on a terminal).
+Running tasks whose handlers call ctx.progress(done, total) are listed with their progress, as their
+workers publish them to Redis every 5 s (an entry expires 15 s after its worker last published it).`,
     )
     .action(async (opts: WorkersOptions, cmd: Command) => {
       const config = await configOf(cmd);
@@ -74,10 +77,16 @@ STUCK (lag > 0, unchanged for --stuck-after or longer; shown in red on a termina
         for (const [i, target] of targets.entries()) {
           reports.push(await report(groups, target, first[i] ?? [], t0, opts, stateFile));
         }
-        if (opts.json) return printJson(reports);
-        reports.forEach((r, i) => {
+        const running = await runningTasksOrWhy(reports.map((r) => r.group));
+        const withRunning = reports.map((r) => ({
+          ...r,
+          running: 'byGroup' in running ? (running.byGroup.get(r.group) ?? []) : null,
+        }));
+        if (opts.json) return printJson(withRunning);
+        withRunning.forEach((r, i) => {
           if (i > 0) say();
           printReport(r, opts.stuckAfter);
+          printRunning(r.running, 'error' in running ? running.error : undefined);
         });
       });
     });
@@ -182,6 +191,26 @@ function printReport(
   );
   const stuck = r.partitions.filter((p) => p.status === 'stuck').length;
   if (stuck > 0) say(red(`${stuck} partition${stuck === 1 ? '' : 's'} STUCK`));
+}
+
+function printRunning(running: readonly RunningTaskSighting[] | null, error: string | undefined): void {
+  if (running === null) {
+    say(`running tasks: not known (${error ?? 'Redis did not answer'})`);
+    return;
+  }
+  if (running.length === 0) return;
+  say();
+  printTable(
+    ['TASK', 'PARTITION', 'ATTEMPT', 'PROGRESS', 'RUNNING FOR', 'WORKER'],
+    running.map((t) => [
+      t.taskId,
+      t.partition,
+      t.attempt,
+      progressText(t.progress),
+      formatDuration(t.publishedAt - t.startedAt),
+      t.workerId,
+    ]),
+  );
 }
 
 function statusText(p: PartitionReport, stuckAfter: number): string {

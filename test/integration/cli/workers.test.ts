@@ -9,6 +9,14 @@ import { runCli, writeCliConfig } from '../../support/runCli.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
+interface RunningSighting {
+  taskId: string;
+  partition: number;
+  attempt: number;
+  progress: { done: number; total: number | undefined };
+  workerId: string;
+}
+
 interface WorkersReport {
   group: string;
   state: string;
@@ -22,6 +30,7 @@ interface WorkersReport {
     lag: number;
     status: string;
   }[];
+  running: RunningSighting[] | null;
 }
 
 /** Waits until the group is Stable with `members` members and an assignment. */
@@ -122,5 +131,50 @@ describe('taskstream workers', () => {
     const row = human.stdout.split('\n').find((l) => l.startsWith(cfg.topic));
     expect(row).toContain(memberId);
     expect(row).toMatch(/STUCK: no progress for \d+s/);
+  });
+
+  it('lists the running tasks that report progress, with done of total and the worker running them', async () => {
+    const cfg = writeCliConfig({ partitions: 1 });
+    const task = noteTask({ name: cfg.name, partitions: 1, timeoutMs: 120_000 });
+    const groupPrefix = uniqueName('g');
+    const group = `${groupPrefix}.${cfg.name}`;
+    let started = false;
+    const worker = await startWorker({
+      groupPrefix,
+      handlers: [
+        handle(task, async (_note, ctx) => {
+          ctx.progress(250, 1000);
+          started = true;
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+        }),
+      ],
+    });
+    const producer = await using(new TaskProducer());
+    const sent = await producer.enqueue(task, { id: 'long', key: 'k', seq: 1 });
+    await waitFor('the task running', () => started);
+
+    const args = ['--config', cfg.file, 'workers', '--type', cfg.name, '--group', group, '--sample', '0'];
+    let running: RunningSighting[] | null = [];
+    // Workers publish every 5 s: ask until this one has.
+    await waitFor(
+      'the running task listed',
+      async () => {
+        const r = await runCli([...args, '--json'], { timeoutMs: 30_000 });
+        running = r.json<WorkersReport[]>()[0]?.running ?? null;
+        return running !== null && running.length > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    expect(running).toEqual([
+      expect.objectContaining({
+        taskId: sent.taskId,
+        partition: 0,
+        attempt: 1,
+        progress: expect.objectContaining({ done: 250, total: 1000 }),
+        workerId: worker.id,
+      }),
+    ]);
+    const human = await runCli(args, { timeoutMs: 30_000 });
+    expect(human.stdout.split('\n').find((l) => l.startsWith(sent.taskId))).toMatch(/ 0 +1 +250\/1000 \(25%\) /);
   });
 });

@@ -34,12 +34,15 @@ export class TaskstreamError extends Error {
 }
 
 /**
- * The code a failure is known by in dead letters, retry copies and metrics alike: our error's code, or
- * HANDLER_ERROR for anything else a handler threw (its own codes, ECONNRESET or a vendor's numbers, would make
- * the metric's label unbounded; they stay in the error's message and class).
+ * The code a failure is known by in dead letters, retry copies and metrics alike: the code of an error that
+ * follows taskstream's convention (a string `code` and a boolean `retriable`: ours, the shipped consumers', a
+ * user's own classes), or HANDLER_ERROR for anything else a handler threw. Codes of other errors (Node's
+ * ECONNRESET, a vendor's numbers) would make the metric's label unbounded; they stay in the message and class.
  */
 export function failureCode(error: Error): string {
-  return error instanceof TaskstreamError ? error.code : 'HANDLER_ERROR';
+  if (error instanceof TaskstreamError) return error.code;
+  const e = error as { code?: unknown; retriable?: unknown };
+  return typeof e.code === 'string' && typeof e.retriable === 'boolean' ? e.code : 'HANDLER_ERROR';
 }
 
 /** Options are wrong; raised at construction, with what is wrong and how to fix it. */

@@ -59,7 +59,7 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
   );
   counter(
     'tasks_dead_lettered_total',
-    "Tasks copied to the dead-letter topic, by the error's code (HANDLER_ERROR for a handler's own errors).",
+    "Tasks copied to the dead-letter topic, by failureCode: the error's code when it has one and a retriable flag, else HANDLER_ERROR.",
     ['type', 'code'],
     (m) => {
       for (const [type, c] of types()) for (const [code, n] of c.deadLettered) m.inc({ type, code }, n);

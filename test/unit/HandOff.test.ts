@@ -49,6 +49,13 @@ describe('the error code a copy carries', () => {
     );
   });
 
+  it('is the code of an error that follows the convention of a code and a retriable flag', () => {
+    const error = Object.assign(new Error('no such report'), { code: 'REPORT_UNKNOWN', retriable: false });
+    expect(retryCopy({ ...failed, error }, 't.retry.1s', 1000, now).headers?.[HANDOFF_HEADER.errorCode]).toBe(
+      'REPORT_UNKNOWN',
+    );
+  });
+
   it("is taskstream's own code for a taskstream error", () => {
     const error = new UnrecoverableError('no such customer');
     expect(retryCopy({ ...failed, error }, 't.retry.1s', 1000, now).headers?.[HANDOFF_HEADER.errorCode]).toBe(

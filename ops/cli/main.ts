@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { TaskstreamError } from '../../pipeline/errors.js';
 import { registerStackCommand } from './commands/stack.js';
@@ -13,6 +12,7 @@ import { registerDlqCommand } from './commands/dlq.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerScheduleCommand } from './commands/schedule.js';
 import { UsageError } from './UsageError.js';
+import { packageVersion } from '../packageRoot.js';
 
 // A reader that stops early (`taskstream dlq list | head`) closes the pipe: stop quietly with the status of a
 // process ended by SIGPIPE, as Unix tools do, instead of a stack trace for an unhandled EPIPE.
@@ -48,11 +48,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   process.exitCode = exitCodeFor(err);
-}
-
-function packageVersion(): string {
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-  return pkg.version;
 }
 
 function exitCodeFor(err: unknown): number {

@@ -1,5 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isCheckout, packageRoot } from '../packageRoot.js';
 
 /** Versions and addresses of the local stack, declared in one place. */
 export const KAFKA_VERSION = '4.1.1';
@@ -7,7 +8,15 @@ export const KAFKA_VERSION = '4.1.1';
 export const APICURIO_VERSION = '3.3.3';
 export const APICURIO_FALLBACK_VERSION = '3.0.9';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * Where the stack lives unless TASKSTREAM_STACK_DIR says: `.stack` in a checkout; for an installed package, one
+ * folder per user (the downloads are 200 MB, and the ports it takes are the machine's anyway).
+ */
+function defaultStackDir(): string {
+  if (isCheckout()) return path.join(packageRoot(), '.stack');
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(cache, 'taskstream', 'stack');
+}
 
 export interface StackPaths {
   /** Downloads (jars, registry archive); reused across runs. */
@@ -19,12 +28,12 @@ export interface StackPaths {
   readonly pom: string;
 }
 
-export function stackPaths(root = process.env.TASKSTREAM_STACK_DIR ?? path.join(repoRoot, '.stack')): StackPaths {
+export function stackPaths(root = process.env.TASKSTREAM_STACK_DIR ?? defaultStackDir()): StackPaths {
   return {
     cache: path.join(root, 'cache'),
     run: path.join(root, 'run'),
     logs: path.join(root, 'logs'),
-    pom: path.join(repoRoot, 'ops', 'stack', 'pom.xml'),
+    pom: path.join(packageRoot(), 'ops', 'stack', 'pom.xml'),
   };
 }
 

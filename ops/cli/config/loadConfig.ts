@@ -42,6 +42,7 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
   }
   let mod: { default?: unknown };
   try {
+    await ensureTypeScriptLoader(file);
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`config file ${file}: ${err.message}`);
@@ -60,6 +61,19 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
     source: file,
   };
 }
+
+/**
+ * The built CLI is JavaScript: a `.ts` config needs tsx's loader, registered for the process (not scoped to the
+ * file) so that the config's `import … from 'taskstream'` is the very module the CLI runs, and its error classes
+ * are the ones the worker recognises. From the sources (a checkout) the loader is already there.
+ */
+async function ensureTypeScriptLoader(file: string): Promise<void> {
+  if (!/\.[cm]?ts$/.test(file) || import.meta.url.endsWith('.ts') || typeScriptLoaderRegistered) return;
+  const { register } = await import('tsx/esm/api');
+  register();
+  typeScriptLoaderRegistered = true;
+}
+let typeScriptLoaderRegistered = false;
 
 function checkTasks(config: unknown, file: string): TaskDefinition[] {
   const tasks = (config as { tasks?: unknown } | null | undefined)?.tasks;

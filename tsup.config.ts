@@ -1,0 +1,22 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'pipeline/index.ts',
+    config: 'ops/cli/config/defineConfig.ts',
+    cli: 'ops/cli/main.ts',
+    consumers: 'consumers/main.ts',
+  },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  dts: true,
+  outDir: 'dist',
+  clean: true,
+  splitting: true,
+  noExternal: [/^kafkajs(\/|$)/],
+  // kafkajs is CommonJS and requires Node's modules; bundled into ESM it needs a require of its own.
+  banner: {
+    js: "import { createRequire as __tsCreateRequire } from 'node:module'; const require = __tsCreateRequire(import.meta.url);",
+  },
+});

@@ -62,6 +62,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
  * The retry decision as a table (tested as such). A busy lock's backoff grows with the attempt plus the times
  * the task was already postponed, so a task waiting out a long-held lock asks less and less often:
  * | failure                                   | action                                                 |
+ * | aborted by shutdown or a revoked partition | retry in place, attempt not counted (never committed:  |
+ * |   (SHUTDOWN)                              |   the next owner runs it; no copy anywhere)            |
  * | lock busy, lock.onBusy 'reschedule'       | hand off to a retry tier, attempt not counted          |
  * | registry unreachable, lock busy ('wait'), | retry in place, attempt not counted, never dead-letter |
  * |   Redis unable to grant the lock          |                                                        |
@@ -79,6 +81,9 @@ export function decideFailure(
   postponed = 0,
 ): FailureAction {
   const code = (err as { code?: unknown } | null)?.code;
+  // The task did not fail: this process let go of it. A dead letter or retry copy here would duplicate a task
+  // whose offset stays uncommitted, which the partition's next owner (or this worker after a restart) runs.
+  if (code === 'SHUTDOWN') return { kind: 'retry', delayMs: 0, consumesAttempt: false };
   if (code === 'LOCK_BUSY') {
     const delayMs = backoffMs(policy, Math.min(attempt + postponed, 6), random);
     // Only a busy lock: while Redis cannot grant locks at all, a hand-off would just move the wait elsewhere.

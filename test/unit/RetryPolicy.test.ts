@@ -4,6 +4,7 @@ import {
   DecodeError,
   HandlerTimeoutError,
   RegistryUnavailableError,
+  TaskstreamError,
   UnrecoverableError,
 } from '../../pipeline/errors.js';
 import { LockBusyError, LockUnavailableError } from '../../pipeline/locks/TaskLocks.js';
@@ -28,6 +29,14 @@ describe('decideFailure: the table in its doc comment', () => {
       const wide = retryPolicy({ minDelayMs: 100, maxDelayMs: 1_000_000 });
       const action = decideFailure(new RegistryUnavailableError('http://registry'), 40, wide, top);
       expect(action).toMatchObject({ delayMs: 100 * 2 ** 5 });
+    });
+  });
+
+  describe('aborted by shutdown or a revoked partition', () => {
+    it('is left to be run again (in place, no attempt used), never dead-lettered, whatever the attempt', () => {
+      const shutdown = new TaskstreamError('SHUTDOWN', 'worker is shutting down');
+      expect(decideFailure(shutdown, 1, policy, top)).toEqual({ kind: 'retry', delayMs: 0, consumesAttempt: false });
+      expect(decideFailure(shutdown, 99, policy, top)).toEqual({ kind: 'retry', delayMs: 0, consumesAttempt: false });
     });
   });
 

@@ -1,7 +1,9 @@
 // Guarantee: a member that loses a partition while a slow handler runs never commits that partition again, so the new owner runs the task itself.
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
+import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
+import { readAll } from '../../support/readTopic.js';
 import { uniqueName, using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
@@ -55,5 +57,7 @@ describe('rebalance while a slow handler runs', () => {
     const firstOnMoved = runs.filter((r) => r.worker === 'first' && r.partition === moved);
     expect(firstOnMoved.length).toBe(movedIds.length);
     expect(firstOnMoved.every((r) => r.aborted)).toBe(true);
+    // Let go, not failed: no dead letter for the tasks the revoked member aborted.
+    expect(await readAll(dlqTopicOf(task.topic))).toEqual([]);
   });
 });

@@ -39,8 +39,8 @@ export async function writeJpeg(file: string, width: number, height: number): Pr
 export async function writeBusyJpeg(file: string, width = 4000, height = 3000): Promise<string> {
   const noise = await sharp({
     create: {
-      width: width / 10,
-      height: height / 10,
+      width: Math.ceil(width / 10),
+      height: Math.ceil(height / 10),
       channels: 3,
       background: 'black',
       noise: { type: 'gaussian', mean: 128, sigma: 60 },

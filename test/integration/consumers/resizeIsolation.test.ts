@@ -2,10 +2,14 @@
 // worker keeps flowing: its tasks complete before the resizes do, and the event loop (which fetches, heartbeats
 // and commits for every type) is never held up for long.
 //
-// Behaviour, not speed: the bound is generous (200 ms). Note that sharp itself runs libvips off the event loop,
-// so this test would pass for sharp even on the main thread; test/unit/ThreadPool.test.ts shows, with code that
-// computes in JavaScript, what the pool keeps off the loop (there the same work on the main thread holds it for
-// the whole second).
+// Behaviour, not speed: the bound is generous. A resize done in JavaScript on the main thread would hold the
+// loop for its whole run (seconds for images this size). 300 ms and not less because a machine busy with other
+// processes delays every process's loop, this one's with it: under a load average of 10-14 from other work on
+// this 2-core machine the maximum measured 150-240 ms (an idle worker's 125 ms at the same time), its longest
+// delays in windows where the whole process got 15-40 ms of CPU in 120 ms.
+// sharp runs libvips off the event loop even on the main thread, so for sharp this test would pass without the
+// pool too; test/unit/ThreadPool.test.ts shows, with code that computes in JavaScript, what the pool keeps off
+// the loop (there the same work on the main thread holds it for the whole second).
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -62,7 +66,7 @@ describe('resize-image beside a cheap task type', () => {
     loopDelay.disable();
 
     expect(resizesDoneWhenPingsWere).toBeLessThan(8);
-    expect(loopDelay.max / 1e6).toBeLessThan(200);
+    expect(loopDelay.max / 1e6).toBeLessThan(300);
     expect(outcomes.dead).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
  *   npm run bench -- core [--count 400000] [--rounds 5] [--json]   (the runtime alone; needs no services)
  *   npm run bench -- report [--rows 1000000] [--chunk 10000] [--rounds 3] [--json]   (PostgreSQL only)
+ *   npm run bench -- resize [--images 32] [--threads 1,2] [--rounds 3] [--json]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { ensureStack } from '../ops/demo/ensureStack.js';
 import { coreBench } from './core/coreBench.js';
 import { producerBench } from './producer/producerBench.js';
 import { reportBench } from './report/reportBench.js';
+import { resizeBench } from './resize/resizeBench.js';
 import { runtimeBench } from './runtime/runtimeBench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -87,6 +89,30 @@ program
       json: Boolean(opts.json),
     });
   });
+program
+  .command('resize')
+  .description('images per second of the shipped resize-image handler through a worker, by thread-pool size')
+  .option('--images <n>', 'resize tasks per drain', '32')
+  .option('--threads <list>', 'pool sizes to compare', '1,2')
+  .option('--rounds <n>', 'drains per pool size; the median is reported', '3')
+  .option('--size <WxH>', 'the source JPEG', '3000x2000')
+  .option('--widths <list>', 'widths each task asks for', '1600,800,400,200')
+  .option('--json', 'print one JSON object')
+  .action(
+    async (opts: { images: string; threads: string; rounds: string; size: string; widths: string; json?: boolean }) => {
+      const [width, height] = opts.size.split('x').map(Number);
+      await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+      await resizeBench({
+        images: Number(opts.images),
+        threads: opts.threads.split(',').map(Number),
+        rounds: Number(opts.rounds),
+        width: width ?? 3000,
+        height: height ?? 2000,
+        widths: opts.widths.split(',').map(Number),
+        json: Boolean(opts.json),
+      });
+    },
+  );
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -13,7 +13,16 @@ export type { WorkerOptions } from './runtime/WorkerOptions.js';
 export type { RunningTask, TaskProgress } from './runtime/RunningTask.js';
 export type { WorkerEvents, TaskEventBase } from './runtime/WorkerEvents.js';
 export { handle } from './runtime/TaskContext.js';
-export type { TaskContext, TaskHandler, HandlerBinding } from './runtime/TaskContext.js';
+export type { TaskContext, TaskHandler, HandlerBinding, HandlerOptions } from './runtime/TaskContext.js';
+export { threadPool } from './threads/ThreadPoolSpec.js';
+export type {
+  ThreadFunction,
+  ThreadInput,
+  ThreadOutput,
+  ThreadPoolOptions,
+  ThreadPoolSpec,
+} from './threads/ThreadPoolSpec.js';
+export type { ThreadRunner, ThreadedHandler } from './threads/ThreadRunner.js';
 export type { RetryOptions, LockOnBusy } from './retry/RetryPolicy.js';
 export { shutdownOnSignals } from './runtime/shutdownOnSignals.js';
 export { rootLogger, createLogger } from './logging/logger.js';

@@ -1,5 +1,8 @@
+import { ConfigError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { PayloadOf, TaskDefinition } from '../task/defineTask.js';
+import type { ThreadedHandler } from '../threads/ThreadRunner.js';
+import type { ThreadFunction, ThreadPoolSpec } from '../threads/ThreadPoolSpec.js';
 
 /** What a handler gets beside its payload. */
 export interface TaskContext {
@@ -30,10 +33,46 @@ export type TaskHandler<T extends TaskDefinition> = (payload: PayloadOf<T>, ctx:
 
 export interface HandlerBinding<T extends TaskDefinition = TaskDefinition> {
   readonly task: T;
+  /** The handler; for a binding with threads, one that says it needs a Worker (which calls `threads.handler`). */
   readonly handler: TaskHandler<T>;
+  /** Set by `handle(task, handler, { threads })`: the pool a Worker starts for this binding, and the handler it feeds. */
+  readonly threads?: {
+    readonly pool: ThreadPoolSpec;
+    readonly handler: ThreadedHandler<T, ThreadFunction>;
+  };
+}
+
+export interface HandlerOptions<F extends ThreadFunction> {
+  /**
+   * CPU-heavy work in a pool of worker threads (see `threadPool`): the Worker starts the pool with this
+   * binding, closes it on shutdown, and hands the handler a runner on it as its third argument.
+   */
+  readonly threads: ThreadPoolSpec<F>;
 }
 
 /** Binds a handler to a task type; the payload's type follows from the declaration. */
-export function handle<T extends TaskDefinition>(task: T, handler: TaskHandler<T>): HandlerBinding<T> {
-  return { task, handler };
+export function handle<T extends TaskDefinition>(task: T, handler: TaskHandler<T>): HandlerBinding<T>;
+/** Binds a handler that runs its CPU-heavy part in a pool of worker threads. */
+export function handle<T extends TaskDefinition, F extends ThreadFunction>(
+  task: T,
+  handler: ThreadedHandler<T, F>,
+  options: HandlerOptions<F>,
+): HandlerBinding<T>;
+export function handle<T extends TaskDefinition, F extends ThreadFunction>(
+  task: T,
+  handler: TaskHandler<T> | ThreadedHandler<T, F>,
+  options?: HandlerOptions<F>,
+): HandlerBinding<T> {
+  if (!options?.threads) return { task, handler: handler as TaskHandler<T> };
+  return {
+    task,
+    handler: () => {
+      throw new ConfigError(
+        `task "${task.name}": this handler runs its work in threads, whose pool a Worker starts; run it in a Worker`,
+      );
+    },
+    // The runner's input and output types were checked against F where the binding was made; the Worker only
+    // passes the pool's runner through.
+    threads: { pool: options.threads, handler: handler as unknown as ThreadedHandler<T, ThreadFunction> },
+  };
 }

@@ -20,6 +20,8 @@ import { TaskCounters } from '../metrics/TaskCounters.js';
 import { registerWorkerMetrics, type MetricsSource, type OwnedPartitionLag } from '../metrics/WorkerMetrics.js';
 import { HandOffSender } from '../retry/HandOffSender.js';
 import { retryTopics, taskTopics } from '../task/taskTopics.js';
+import { ThreadPool } from '../threads/ThreadPool.js';
+import { withThreads } from '../threads/ThreadRunner.js';
 import { JobExecutor } from './JobExecutor.js';
 import { ProcessBudget } from './ProcessBudget.js';
 import type { HandlerBinding } from './TaskContext.js';
@@ -59,6 +61,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private readonly registry: RegistryClient;
   private readonly runners: TaskTypeRunner[] = [];
   private readonly limiters: TaskRateLimiter[] = [];
+  private readonly pools: ThreadPool[] = [];
   private redis: Redis | undefined;
   private locks: TaskLocks | undefined;
   private started: Promise<void> | undefined;
@@ -152,9 +155,15 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     }
     const codec = new TaskCodec(task, this.registry);
     await codec.warm();
+    let handler = binding.handler;
+    if (binding.threads) {
+      const pool = await ThreadPool.start(binding.threads.pool, log);
+      this.pools.push(pool);
+      handler = withThreads(binding.threads.handler, pool);
+    }
     return new JobExecutor(
       task,
-      binding.handler as never,
+      handler as never,
       codec,
       limiter,
       handOffs,
@@ -290,6 +299,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       // Before Redis quits: its last word deletes this worker's entries.
       await this.board.stop();
       const more = await Promise.allSettled([
+        // After the runners: a handler draining within the deadline still has its threads.
+        ...this.pools.map((p) => p.close()),
         ...this.limiters.map((l) => l.close()),
         this.producer.close(),
         this.lagInFlight.then(() => this.lagAdmin?.close()),

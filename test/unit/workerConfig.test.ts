@@ -4,7 +4,7 @@ import { ConfigError, handle } from '../../pipeline/index.js';
 import { checkHandlers, checkWorkerOptions } from '../../ops/cli/config/checkWorkerConfig.js';
 import type { LoadedConfig } from '../../ops/cli/config/loadConfig.js';
 import { workerHandlers } from '../../ops/cli/config/workerHandlers.js';
-import { generateReport, sendEmail, shippedTasks } from '../../schemas/tasks.js';
+import { generateReport, resizeImage, sendEmail, shippedTasks } from '../../schemas/tasks.js';
 import { capturingLogger } from './support/capturingLogger.js';
 
 const file = '/app/taskstream.config.ts';
@@ -29,7 +29,7 @@ describe('workerHandlers', () => {
   it('runs the shipped consumers when no --config was given and the config found names no handlers', async () => {
     const lines: string[] = [];
     const chosen = await workerHandlers(config({ source: 'shipped' }), false, capturingLogger(lines));
-    expect(chosen.handlers.map((h) => h.task)).toEqual([sendEmail, generateReport]);
+    expect(chosen.handlers.map((h) => h.task)).toEqual([sendEmail, generateReport, resizeImage]);
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain(
       'the config names no handlers: running the shipped consumers',
     );

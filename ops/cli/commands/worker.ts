@@ -10,7 +10,7 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description(
-      "run a worker for the config's handlers, else for the task types taskstream ships (send-email, generate-report); SIGTERM drains it",
+      "run a worker for the config's handlers, else for the task types taskstream ships (send-email, generate-report, resize-image); SIGTERM drains it",
     )
     .option(
       '--metrics-port <port>',
@@ -24,8 +24,8 @@ export function registerWorkerCommand(program: Command): void {
 The handlers come from the config's \`handlers\` (--config, else ./taskstream.config.ts or .js), with its
 \`worker\` options ({ groupPrefix, concurrency, shutdownDeadlineMs }). A config found in the working folder
 that names no handlers, or no config at all, runs the shipped consumers: send-email (SMTP_URL, SMTP_FROM;
-JSON lines on stdout without SMTP_URL) and generate-report (DATABASE_URL, TASKSTREAM_REPORTS_DIR). A config named with
---config must name handlers.`,
+JSON lines on stdout without SMTP_URL), generate-report (DATABASE_URL, TASKSTREAM_REPORTS_DIR) and
+resize-image (TASKSTREAM_IMAGES_DIR, TASKSTREAM_IMAGE_THREADS). A config named with --config must name handlers.`,
     )
     .action(async (opts: { metricsPort?: number; metricsHost: string }, cmd: Command) => {
       const port = opts.metricsPort ?? portFromEnv('TASKSTREAM_METRICS_PORT');

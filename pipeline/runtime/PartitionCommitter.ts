@@ -12,6 +12,8 @@ export class PartitionCommitter {
   constructor(
     private readonly consumer: GroupConsumer,
     private readonly log: Logger,
+    /** Settles once the done marks of every task completed so far are stored (undefined: nothing to wait for). */
+    private readonly marksWritten: () => Promise<void> | undefined = () => undefined,
   ) {}
 
   /** Joins a commit in progress rather than racing it. */
@@ -29,12 +31,21 @@ export class PartitionCommitter {
   }
 
   private async commitOnce(parts: Iterable<PartitionWork>): Promise<void> {
-    const offsets = [];
+    let offsets = [];
     for (const part of parts) {
       const offset = part.revoked ? undefined : part.tracker.committable();
       if (offset !== undefined) offsets.push({ ...part.tp, offset, part });
     }
+    if (offsets.length === 0) return;
     try {
+      // Every task below these offsets completed before they were read, so its done mark was queued before this
+      // line: once the marks are stored, a redelivery of any of them finds its mark.
+      const marks = this.marksWritten();
+      if (marks !== undefined) {
+        await marks;
+        // A partition revoked while the marks were written belongs to someone else now.
+        offsets = offsets.filter((o) => !o.part.revoked);
+      }
       await this.consumer.commit(offsets);
       for (const o of offsets) o.part.tracker.markCommitted(o.offset);
     } catch (err) {

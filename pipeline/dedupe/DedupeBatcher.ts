@@ -50,7 +50,10 @@ const MAX_UNSTORED_MARKS = 8 * IDS_PER_COMMAND;
  * go in the same round trip (`markDone`), after the partition's `ran` offset is raised to cover them.
  *
  * Most records are not asked about at all: a partition's first fetch also reads its `ran` offset (see
- * DedupeStore), and a later record past it without an id of its own cannot be marked, by anyone.
+ * DedupeStore), and a later record past it without an id of its own had no mark when it was read. One can come
+ * later only from another worker (one still finishing the partition's tasks after a rebalance moved it, or of
+ * a version before `ran` keys existed): that task runs again, as after a crash. A record is never skipped on
+ * the strength of the `ran` offset, only run.
  *
  * A mark is stored before its task's offset can be committed, kept by the committer rather than per task: a
  * commit first waits for `written()`, which settles once every mark queued so far is stored. A task below a

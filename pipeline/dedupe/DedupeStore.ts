@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../logging/logger.js';
-import { currentEpoch } from './DedupeEpoch.js';
+import { epochKey } from './DedupeEpoch.js';
 import type { IdList } from './IdList.js';
 
 /** What one flush writes and asks, in this order (see DedupeBatcher). */
@@ -28,14 +27,20 @@ export interface DoneMarks {
 }
 
 /**
- * ARGV: the mark key prefix, the marks' TTL, the `ran` key prefix, their TTL, then the four lists of a
- * FlushRequest, each as IdList writes it (a 4-byte length and the entry, for each entry). Returns the checks'
- * answers as a string of 0/1, then the offsets read.
+ * ARGV: the group's epoch key, the mark key prefix before the epoch, the marks' TTL, the `ran` key prefix before
+ * the epoch, its TTL, then the four lists of a FlushRequest, each as IdList writes it (a 4-byte length and the
+ * entry, for each entry). Returns the checks' answers as a string of 0/1, then the offsets read.
+ *
+ * The epoch is read here, in every call, not once when the worker starts: `taskstream offsets reset` bumps it
+ * while the group is empty, and a worker that read it just before (one starting up, not yet in the group) would
+ * otherwise check the replayed tasks against the old marks and skip them all.
  *
  * `ran:<group>:<epoch>:<topic>:<partition>` is raised before any mark of a record of that partition without an
  * id of its own, and before a copy of such a record is handed off (a copy carries its id), so a mark of such a
  * record never exists beyond it: a worker that reads it when a partition is assigned need not ask about the
  * records after it. It lives twice as long as the marks, so that it outlives the marks of copies made later.
+ * It only ever spares a check: a record it calls fresh runs, so it can repeat a task (see DedupeBatcher), never
+ * skip one.
  *
  * The ids come in one argument, not as a key per argument (SETs, MGET, a script's KEYS): a string and a command
  * argument per key cost the worker several microseconds a task, most of it in garbage collection. As the keys
@@ -43,7 +48,9 @@ export interface DoneMarks {
  * one too), not for a Redis Cluster.
  */
 const FLUSH = `
-local prefix, ttl, ranPrefix, ranTtl = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local epoch = redis.call('GET', ARGV[1]) or '0'
+local prefix, ttl = ARGV[2] .. epoch .. ':', ARGV[3]
+local ranPrefix, ranTtl = ARGV[4] .. epoch .. ':', ARGV[5]
 local function each(list, fn)
   local at = 1
   while at <= #list do
@@ -53,17 +60,17 @@ local function each(list, fn)
     at = stop + 1
   end
 end
-each(ARGV[5], function(entry)
+each(ARGV[6], function(entry)
   local colon = string.find(entry, ':', 1, true)
   local key = ranPrefix .. string.sub(entry, colon + 1)
   local ran = math.max(tonumber(redis.call('GET', key) or '-1'), tonumber(string.sub(entry, 1, colon - 1)))
   redis.call('SET', key, string.format('%d', ran), 'PX', ranTtl)
 end)
-each(ARGV[6], function(id) redis.call('SET', prefix .. id, '1', 'PX', ttl) end)
+each(ARGV[7], function(id) redis.call('SET', prefix .. id, '1', 'PX', ttl) end)
 local reply = {''}
-each(ARGV[7], function(name) reply[#reply + 1] = tonumber(redis.call('GET', ranPrefix .. name) or '-1') end)
+each(ARGV[8], function(name) reply[#reply + 1] = tonumber(redis.call('GET', ranPrefix .. name) or '-1') end)
 local answers = {}
-each(ARGV[8], function(id) answers[#answers + 1] = redis.call('EXISTS', prefix .. id) end)
+each(ARGV[9], function(id) answers[#answers + 1] = redis.call('EXISTS', prefix .. id) end)
 reply[1] = table.concat(answers)
 return reply
 `;
@@ -76,30 +83,18 @@ const NONE = Buffer.alloc(0);
  * which must outlast the longest retry path. Failures are thrown: DedupeBatcher decides what they mean.
  */
 export class DedupeStore implements DoneMarks {
-  private epoch = 0;
-
   constructor(
     private readonly redis: Redis,
     private readonly groupId: string,
     private readonly ttlMs: number,
-    private readonly log: Logger,
   ) {}
-
-  /** Reads the group's epoch (bumped by `taskstream offsets reset` so that reprocessing really reprocesses). */
-  async refreshEpoch(): Promise<void> {
-    try {
-      this.epoch = await currentEpoch(this.redis, this.groupId);
-    } catch (err) {
-      this.log.warn({ err }, 'could not read the dedupe epoch; keeping the last one');
-    }
-  }
 
   async flush(request: FlushRequest): Promise<FlushReply> {
     const { ran, marks, reads, checks } = request;
     if (ran.count + marks.count + reads.count + checks.count === 0) return { done: [], ran: [] };
-    // Marks are `taskstream:done:<group>:<epoch>:<task id>`, as the README documents them.
-    const prefix = `taskstream:done:${this.groupId}:${this.epoch}:`;
-    const ranPrefix = `taskstream:ran:${this.groupId}:${this.epoch}:`;
+    // Marks are `taskstream:done:<group>:<epoch>:<task id>`, as the README documents them; the script adds the epoch.
+    const prefix = `taskstream:done:${this.groupId}:`;
+    const ranPrefix = `taskstream:ran:${this.groupId}:`;
     const markCommands = marks.commands();
     const checkCommands = checks.commands();
     // One pipeline: one write, one round trip, and Redis runs its calls in order. The `ran` offsets and every
@@ -113,6 +108,7 @@ export class DedupeStore implements DoneMarks {
       pipeline.eval(
         FLUSH,
         0,
+        epochKey(this.groupId),
         prefix,
         this.ttlMs,
         ranPrefix,

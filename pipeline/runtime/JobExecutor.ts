@@ -69,10 +69,9 @@ export class JobExecutor {
 
   private readonly tiers: RetryTier[];
   /** The handler's outcome, for every attempt: one function, not a closure per task. */
-  private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => this.conclude(attempt, outcome);
-  /** The same, marking a success done first (before its result, so before its offset can be committed). */
-  private readonly concludedMarking = (outcome: AttemptOutcome, attempt: Attempt): void => {
+  private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => {
     const job = attempt.job;
+    // Queued before its result, so before its offset can be committed (commits wait until it is stored).
     if (outcome.ok) void this.guards.dedupe?.markDone(job.part.answers, job.record.offset, job.ownId);
     this.conclude(attempt, outcome);
   };
@@ -100,6 +99,25 @@ export class JobExecutor {
 
   /** Runs the attempt; it reports its result before this returns when everything on the way is synchronous. */
   execute(attempt: Attempt): void {
+    const dedupe = this.guards.dedupe;
+    if (dedupe === undefined) return this.run(attempt);
+    // First, before anything that can fail: every attempt takes its record's answer (usually here already: it
+    // was asked when the record was fetched). One that never got this far (a payload too large or that does not
+    // decode, then dead-lettered) would leave it in its partition's book for good, holding the book's memory.
+    const job = attempt.job;
+    const done = dedupe.check(job.part.answers, job.record.offset, job.ownId);
+    if (typeof done === 'boolean') return this.runUnlessDone(attempt, done);
+    done.then((d) => this.runUnlessDone(attempt, d)).catch((err: unknown) => attempt.report(retryLater(err)));
+  }
+
+  private runUnlessDone(attempt: Attempt, done: boolean): void {
+    if (!done) return this.run(attempt);
+    this.hooks.onDeduplicated(attempt.job);
+    attempt.report(DEDUPLICATED);
+  }
+
+  /** Decode, then lock, rate limit and handler, as far as the task type has them. */
+  private run(attempt: Attempt): void {
     const job = attempt.job;
     if (job.payload === undefined) {
       const size = job.record.value?.length ?? 0;
@@ -114,21 +132,12 @@ export class JobExecutor {
       if (decoded === NOT_CACHED) return this.decodeThenRun(attempt);
       job.payload = decoded;
     }
-    const dedupe = this.guards.dedupe;
-    if (this.task.lock || (dedupe && this.limiter)) {
-      return reportWhenSettled(attempt, this.guarded(job, attempt));
-    }
-    if (dedupe) {
-      const done = dedupe.check(job.part.answers, job.record.offset, job.ownId);
-      if (typeof done === 'boolean') return this.runUnlessDone(attempt, done);
-      done.then((d) => this.runUnlessDone(attempt, d)).catch((err: unknown) => attempt.report(retryLater(err)));
-      return;
-    }
+    if (this.task.lock) return reportWhenSettled(attempt, this.locked(job, attempt));
     if (this.limiter) {
       this.limiter
         .run(job.payload, () => this.invoke(job, attempt))
         .then(
-          (outcome) => this.conclude(attempt, outcome),
+          (outcome) => this.concluded(outcome, attempt),
           (err: unknown) => attempt.report(retryLater(err)),
         );
       return;
@@ -137,26 +146,9 @@ export class JobExecutor {
     attempt.start(this.handler, job.payload as never, this.concluded);
   }
 
-  /**
-   * Dedupe without a lock or a rate limit: as synchronous as the plain path once the answer is here (it usually
-   * is: it was asked when the record was fetched), and the done mark is queued, not awaited.
-   */
-  private runUnlessDone(attempt: Attempt, done: boolean): void {
-    if (done) {
-      this.hooks.onDeduplicated(attempt.job);
-      return attempt.report(DEDUPLICATED);
-    }
-    this.hooks.onStart(attempt.job);
-    attempt.start(this.handler, attempt.job.payload as never, this.concludedMarking);
-  }
-
-  /** Dedupe check, lock, rate limit, handler, done mark: each step may wait for Redis. */
-  private async guarded(job: Job, attempt: Attempt): Promise<JobResult> {
+  /** Lock, rate limit, handler, done mark: each step may wait for Redis. */
+  private async locked(job: Job, attempt: Attempt): Promise<JobResult> {
     const { dedupe, locks } = this.guards;
-    if (dedupe && (await dedupe.check(job.part.answers, job.record.offset, job.ownId))) {
-      this.hooks.onDeduplicated(job);
-      return DEDUPLICATED;
-    }
     let held: HeldLock | undefined;
     if (this.task.lock && locks) {
       const key = this.task.lock.key(job.payload as never);
@@ -173,7 +165,7 @@ export class JobExecutor {
         : this.invoke(job, attempt));
       if (!outcome.ok) return await this.onFailure(job, outcome.error);
       const marked = dedupe?.markDone(job.part.answers, job.record.offset, job.ownId);
-      // Stored before the lock is released, so whoever takes the lock next finds it (commits wait for it anyway).
+      // Stored before the lock is released, as before marks were batched (commits would wait for it anyway).
       if (held) await marked;
       return COMPLETED;
     } finally {
@@ -185,7 +177,7 @@ export class JobExecutor {
     this.codec.decode(attempt.job.record.value).then(
       (payload) => {
         attempt.job.payload = payload;
-        this.execute(attempt);
+        this.run(attempt);
       },
       (err: unknown) => this.fail(attempt, toError(err)),
     );

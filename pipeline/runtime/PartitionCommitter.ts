@@ -3,6 +3,13 @@ import type { Logger } from '../logging/logger.js';
 import type { PartitionWork } from './PartitionWork.js';
 
 /**
+ * How long a commit waits for the done marks before it gives up (committing nothing: the offsets go with a
+ * later commit). Redis that answers nothing (paused, or a connection that hangs) would otherwise hold every
+ * commit of the task type, and the last one at shutdown, for as long as it lasts.
+ */
+export const MARKS_WAIT_MS = 10_000;
+
+/**
  * Commits the completed prefix of each partition still owned, one commit at a time. A failed commit (usually a
  * rebalance in progress) loses nothing: what is done stays done and goes with the next one.
  */
@@ -42,7 +49,13 @@ export class PartitionCommitter {
       // line: once the marks are stored, a redelivery of any of them finds its mark.
       const marks = this.marksWritten();
       if (marks !== undefined) {
-        await marks;
+        if (!(await settlesWithin(marks, MARKS_WAIT_MS))) {
+          this.log.warn(
+            { waitedMs: MARKS_WAIT_MS },
+            'done marks not stored in time (Redis not answering?); committing nothing until they are',
+          );
+          return;
+        }
         // A partition revoked while the marks were written belongs to someone else now.
         offsets = offsets.filter((o) => !o.part.revoked);
       }
@@ -51,5 +64,16 @@ export class PartitionCommitter {
     } catch (err) {
       this.log.debug({ err }, 'commit failed; will retry');
     }
+  }
+}
+
+/** Whether `promise` settles within `ms`; the timer does not outlive the wait. */
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -91,7 +91,7 @@ export class PartitionWork {
   /** Asynchronous attempts running now: aborted when the partition is revoked, swept for timeouts. */
   readonly attempts = new AttemptList();
   /** Dedupe answers of its fetched records, asked when they arrived (see DedupeBatcher). */
-  readonly answers: Answers;
+  answers: Answers;
   /** First offsets of the fetches whose records wait in the buffer for their dedupe answers, oldest first. */
   readonly unready: number[] = [];
   /** Jobs taken and not completed: waiting, running or between attempts. */
@@ -105,7 +105,17 @@ export class PartitionWork {
   revoked = false;
 
   constructor(readonly tp: PartitionRef) {
-    this.answers = new AnswerBook(defaultTaskId(tp.topic, tp.partition, ''), `${tp.topic}:${tp.partition}`);
+    this.answers = newAnswers(tp);
+  }
+
+  /**
+   * Kept through a rebalance: its dedupe answers, and where its fresh offsets begin, may be stale if this worker
+   * missed a generation (dropped from the group after a stall) in which another owned the partition and ran its
+   * tasks. Its records ask again when they start, and its next fetch reads the `ran` offset again. Answers still
+   * on their way go to the old book, which nothing reads any more.
+   */
+  forgetAnswers(): void {
+    this.answers = newAnswers(this.tp);
   }
 
   /** The job of a record taken now: its offset is registered, so records must come here in offset order. */
@@ -113,4 +123,8 @@ export class PartitionWork {
     const ticket = this.tracker.add(message.offset);
     return new Job(new FetchedRecord(this.tp.topic, this.tp.partition, message), this, ticket);
   }
+}
+
+function newAnswers(tp: PartitionRef): Answers {
+  return new AnswerBook(defaultTaskId(tp.topic, tp.partition, ''), `${tp.topic}:${tp.partition}`);
 }

@@ -117,6 +117,7 @@ export class TaskTypeRunner implements GroupListener {
       // Continue after what we already hold instead of re-fetching from the committed offset.
       if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
       if (part.paused) this.consumer.pause(part.tp);
+      part.forgetAnswers();
     }
     for (const part of lost) this.revoke(part);
     for (const tp of added) {

@@ -142,9 +142,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     let dedupe: DedupeBatcher | undefined;
     if (task.dedupeTtlMs !== undefined) {
       const group = `${this.options.groupPrefix}.${task.name}`;
-      const marks = new DedupeStore(this.redisClient(), group, task.dedupeTtlMs, log);
-      await marks.refreshEpoch();
-      dedupe = new DedupeBatcher(marks, log);
+      dedupe = new DedupeBatcher(new DedupeStore(this.redisClient(), group, task.dedupeTtlMs), log);
     }
     if (task.lock) this.locks ??= new TaskLocks(this.redisClient());
     let limiter: TaskRateLimiter | undefined;

@@ -3,6 +3,7 @@ import { AnswerBook } from '../../pipeline/dedupe/AnswerBook.js';
 import { DedupeBatcher, type Answers } from '../../pipeline/dedupe/DedupeBatcher.js';
 import type { DoneMarks, FlushReply, FlushRequest } from '../../pipeline/dedupe/DedupeStore.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
+import { PartitionWork } from '../../pipeline/runtime/PartitionWork.js';
 
 /**
  * Done marks in memory that count round trips: every call is one. While `held`, replies wait until `release()`
@@ -255,6 +256,23 @@ describe('DedupeBatcher', () => {
     // A record with an id of its own is not covered by the ran offset: nothing to raise.
     await partition(dedupe, ['own'], true).handingOff(0);
     expect(marks.calls).toHaveLength(2);
+  });
+
+  it('a partition kept through a rebalance asks again: another worker may have run it in a generation missed', async () => {
+    const { marks, dedupe } = setUp();
+    const part = new PartitionWork({ topic: 't', partition: 0 });
+    void dedupe.expect(part.answers, '0', undefined);
+    void dedupe.expect(part.answers, '1', undefined);
+    await nextTurn();
+    // Meanwhile another owner ran offsets 0 to 5.
+    marks.ran.set('t:0', 5);
+    for (const n of [0, 1, 3]) marks.stored.add(`t-0-${n}`);
+    expect(dedupe.check(part.answers, '3', undefined)).toBe(false);
+    part.forgetAnswers();
+    void dedupe.expect(part.answers, '3', undefined);
+    expect(await dedupe.check(part.answers, '1', undefined)).toBe(true);
+    expect(await dedupe.check(part.answers, '3', undefined)).toBe(true);
+    expect(marks.calls.at(-1)?.reads).toEqual(['t:0']);
   });
 
   it('records with an id of their own are always asked about', async () => {

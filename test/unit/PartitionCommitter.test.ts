@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { GroupConsumer } from '../../pipeline/kafka/GroupConsumer.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
-import { PartitionCommitter } from '../../pipeline/runtime/PartitionCommitter.js';
+import { MARKS_WAIT_MS, PartitionCommitter } from '../../pipeline/runtime/PartitionCommitter.js';
 import { PartitionWork } from '../../pipeline/runtime/PartitionWork.js';
 
-const log = { debug: vi.fn() } as unknown as Logger;
+const log = { debug: vi.fn(), warn: vi.fn() } as unknown as Logger;
 
 function partition(n: number, completed: number): PartitionWork {
   const part = new PartitionWork({ topic: 't', partition: n });
@@ -45,6 +45,29 @@ describe('PartitionCommitter', () => {
     marks.open();
     await committing;
     expect(commit).toHaveBeenCalledWith([expect.objectContaining({ partition: 0, offset: '2' })]);
+  });
+
+  it('gives up after a while when the marks are not stored (Redis hangs): commits nothing, and lets the next try', async () => {
+    vi.useFakeTimers();
+    try {
+      const commit = vi.fn(async () => undefined);
+      let marks: Promise<void> = new Promise(() => undefined);
+      const committer = new PartitionCommitter({ commit } as unknown as GroupConsumer, log, () => marks);
+      const part = partition(0, 2);
+      let settled = false;
+      void committer.commit([part]).then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(MARKS_WAIT_MS - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      expect(commit).not.toHaveBeenCalled();
+      expect(log.warn).toHaveBeenCalledTimes(1);
+      marks = Promise.resolve();
+      await committer.commit([part]);
+      expect(commit).toHaveBeenCalledWith([expect.objectContaining({ partition: 0, offset: '2' })]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('without dedupe commits at once', async () => {

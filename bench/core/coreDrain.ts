@@ -3,8 +3,9 @@
  * shapes, pause/resume/seek honoured), with the real codec, executor, key queues and offset tracking, and no
  * Kafka, registry or network. What it measures is taskstream's own cost per task, without the Kafka client's
  * (which dominates `bench -- runtime`) and with far less noise. Prints one JSON line:
- * { tasks, ms, perSec, cpuUsPerTask, recordsDelivered }. Args: <count> <sync|async> <keyed|unkeyed>.
- * CPU spent making the fake records is left out of cpuUsPerTask.
+ * { tasks, ms, perSec, cpuUsPerTask, recordsDelivered }. Args: <count> <sync|async> <keyed|unkeyed> [dedupe].
+ * CPU spent making the fake records is left out of cpuUsPerTask. With `dedupe`, the task type checks and marks
+ * through the real DedupeBatcher against a store that answers on the next turn (see FreshMarks).
  */
 import type { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
 import { frame } from '../../pipeline/codec/ConfluentFrame.js';
@@ -20,10 +21,26 @@ import { resolveWorkerOptions } from '../../pipeline/runtime/WorkerOptions.js';
 import type { WorkerEventEmitter } from '../../pipeline/runtime/WorkerEvents.js';
 import { benchTask } from '../runtime/benchTask.js';
 import { FakeFetcher } from './FakeFetcher.js';
+import { DedupeBatcher } from '../../pipeline/dedupe/DedupeBatcher.js';
+import type { DoneMarks, FlushReply, FlushRequest } from '../../pipeline/dedupe/DedupeStore.js';
 
-const [countArg, mode = 'async', keying = 'keyed'] = process.argv.slice(2);
+/**
+ * A store in which nothing is done yet (a drain of fresh tasks), answering on the next turn of the event loop as
+ * Redis would, without costing what Redis costs: what is left is the runtime's own share of dedupe.
+ */
+class FreshMarks implements DoneMarks {
+  async flush(request: FlushRequest): Promise<FlushReply> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return {
+      done: new Array<boolean>(request.checks.count).fill(false),
+      ran: new Array<number>(request.reads.count).fill(-1),
+    };
+  }
+}
+
+const [countArg, mode = 'async', keying = 'keyed', dedupe] = process.argv.slice(2);
 const count = Number(countArg);
-const task = benchTask('core');
+const task = benchTask('core', { dedupe: dedupe === 'dedupe' });
 const logger = createLogger();
 logger.level = 'warn';
 const partitions = 6;
@@ -51,10 +68,17 @@ const handler =
 const options = resolveWorkerOptions({ handlers: [handle(task, handler)] });
 const budget = new ProcessBudget(options.maxHeldTasks, options.concurrency);
 const noHandOffs = {} as HandOffSender; // a no-op handler never fails
-const executor = new JobExecutor(task, handler, codec, undefined, noHandOffs, 'bench', logger, {
-  onStart: () => undefined,
-  onDeduplicated: () => undefined,
-});
+const executor = new JobExecutor(
+  task,
+  handler,
+  codec,
+  undefined,
+  noHandOffs,
+  'bench',
+  logger,
+  { onStart: () => undefined, onDeduplicated: () => undefined },
+  dedupe === 'dedupe' ? { dedupe: new DedupeBatcher(new FreshMarks(), logger) } : {},
+);
 const values = Array.from({ length: 1000 }, (_, k) =>
   frame(1, task.avroType.toBuffer({ n: k, key: `k${k}`, sentAt: 0 })),
 );

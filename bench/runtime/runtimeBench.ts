@@ -27,8 +27,13 @@ export interface RuntimeBenchOptions {
   readonly json: boolean;
 }
 
+type ContenderId = 'bare' | 'sync' | 'async' | 'eachMessage' | 'bullmq' | 'dedupe';
+
 interface Contender {
+  readonly id: ContenderId;
   readonly label: string;
+  /** Its column in the profile table. */
+  readonly short: string;
   readonly script: string;
   readonly args: (topic: string, taskName: string, count: number) => string[];
   /** Left out of `--profile`: its time is not split by the categories of a Kafka consumer. */
@@ -37,32 +42,53 @@ interface Contender {
 
 const CONTENDERS: readonly Contender[] = [
   {
+    id: 'bare',
     label: 'bare kafkajs eachBatch (decode only)',
+    short: 'bare eachBatch',
     script: 'bareConsumer.ts',
     args: (topic, _name, n) => [topic, String(n), 'batch'],
   },
   {
+    id: 'sync',
     label: 'taskstream worker, key order, sync no-op handler',
+    short: 'worker sync',
     script: 'workerDrain.ts',
     args: (_topic, name, n) => [name, String(n), 'sync'],
   },
   {
+    id: 'async',
     label: 'taskstream worker, key order, async no-op handler',
+    short: 'worker async',
     script: 'workerDrain.ts',
     args: (_topic, name, n) => [name, String(n), 'async'],
   },
   {
+    id: 'eachMessage',
     label: 'bare kafkajs eachMessage, async handler (decode only)',
+    short: 'bare eachMessage',
     script: 'bareConsumer.ts',
     args: (topic, _name, n) => [topic, String(n), 'message'],
   },
   {
+    id: 'bullmq',
     label: 'BullMQ 6.7 Worker on Redis, async no-op, concurrency 100',
+    short: 'BullMQ',
     script: 'bullmqDrain.ts',
     args: (_topic, _name, n) => [String(n)],
     unprofiled: true,
   },
+  {
+    // The others run with dedupe off; this is what a task type gets unless it opts out.
+    id: 'dedupe',
+    label: 'taskstream worker, dedupe on (default), key order, sync no-op handler',
+    short: 'worker dedupe',
+    script: 'workerDrain.ts',
+    args: (_topic, name, n) => [name, String(n), 'sync', 'dedupe'],
+  },
 ];
+
+/** The table's rows: the workers first (the default configuration on top), then the peers. */
+const SHOWN: readonly ContenderId[] = ['dedupe', 'sync', 'async', 'bare', 'eachMessage', 'bullmq'];
 
 /**
  * Drains one topic of no-op tasks with each contender, `rounds` times, interleaved so that a noisy neighbour
@@ -88,27 +114,29 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   const enqueuePerSec = (o.count / (performance.now() - t0)) * 1000;
   await producer.close();
 
-  const profiles: ProfileSummary[] = [];
+  const profiles = new Map<ContenderId, ProfileSummary>();
   const results = await interleavedRounds(CONTENDERS, o.rounds, async (c, i, lastRound) => {
     // The last round is profiled, every contender in a directory of its own.
     const profileDir = o.profileDir && lastRound && !c.unprofiled ? path.join(o.profileDir, `${name}-${i}`) : undefined;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const run = await childRun<DrainResult>(path.join(here, c.script), c.args(task.topic, name, o.count), nodeArgs);
-    if (profileDir) profiles[i] = summarizeProfile(readMainThreadProfile(profileDir));
+    if (profileDir) profiles.set(c.id, summarizeProfile(readMainThreadProfile(profileDir)));
     return run;
   });
-  const medians = results.map((runs) => medianRun(runs));
-  // Against bare eachBatch (contender 0), round by round.
-  const ratios = results.map((runs) => pairedRatios(runs, results[0] as DrainResult[]));
+  const runsOf = (id: ContenderId): DrainResult[] => results[CONTENDERS.findIndex((c) => c.id === id)] as DrainResult[];
+  const m = (id: ContenderId): DrainResult => medianRun(runsOf(id));
+  // Round by round (see pairedRatios): against bare eachBatch, and the dedupe-on worker against its peers.
+  const vs = (id: ContenderId, reference: ContenderId): number[] => pairedRatios(runsOf(id), runsOf(reference));
   log(`latency at ${o.rate}/s for ${o.seconds} s…`);
   const latency = await measureLatency(`${name}-lat`, o.rate, o.seconds);
 
-  const [bare, sync, async, eachMessage, bullmq] = medians as [
-    DrainResult,
-    DrainResult,
-    DrainResult,
-    DrainResult,
-    DrainResult,
+  const [bare, sync, async, eachMessage, bullmq, dedupe] = [
+    m('bare'),
+    m('sync'),
+    m('async'),
+    m('eachMessage'),
+    m('bullmq'),
+    m('dedupe'),
   ];
   const result = {
     tasks: o.count,
@@ -116,24 +144,34 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     enqueuePerSec: Math.round(enqueuePerSec),
     tasksPerSec: Math.round(sync.perSec),
     asyncTasksPerSec: Math.round(async.perSec),
+    dedupeTasksPerSec: Math.round(dedupe.perSec),
     bareKafkajsPerSec: Math.round(bare.perSec),
     bareEachMessagePerSec: Math.round(eachMessage.perSec),
     bullmqPerSec: Math.round(bullmq.perSec),
     bullmqCpuUsPerTask: round3(bullmq.cpuUsPerTask),
     // Medians of the per-round ratios (see pairedRatios), and their range over the rounds.
-    ratio: round3(median(ratios[1] as number[])),
-    asyncRatio: round3(median(ratios[2] as number[])),
-    ratioRange: range(ratios[1] as number[]),
-    asyncRatioRange: range(ratios[2] as number[]),
+    ratio: round3(median(vs('sync', 'bare'))),
+    asyncRatio: round3(median(vs('async', 'bare'))),
+    dedupeRatio: round3(median(vs('dedupe', 'bare'))),
+    ratioRange: range(vs('sync', 'bare')),
+    asyncRatioRange: range(vs('async', 'bare')),
+    dedupeRatioRange: range(vs('dedupe', 'bare')),
+    dedupeVsDedupeOff: round3(median(vs('dedupe', 'sync'))),
+    dedupeVsDedupeOffRange: range(vs('dedupe', 'sync')),
+    dedupeVsBullmq: round3(median(vs('dedupe', 'bullmq'))),
+    dedupeVsBullmqRange: range(vs('dedupe', 'bullmq')),
     cpuUsPerTask: round3(sync.cpuUsPerTask),
     asyncCpuUsPerTask: round3(async.cpuUsPerTask),
+    dedupeCpuUsPerTask: round3(dedupe.cpuUsPerTask),
     bareCpuUsPerTask: round3(bare.cpuUsPerTask),
     p50Ms: latency.p50Ms,
     p99Ms: latency.p99Ms,
-    maxRssMb: Math.max(sync.maxRssMb, async.maxRssMb),
+    maxRssMb: Math.max(sync.maxRssMb, async.maxRssMb, dedupe.maxRssMb),
     bareMaxRssMb: bare.maxRssMb,
-    // µs per task by category, per contender in CONTENDERS order, when profiled.
-    ...(profiles.length > 0 ? { profileUsPerTask: profiles.map((p) => perTask(p, o.count)) } : {}),
+    // µs per task by category, per profiled contender, when profiled.
+    ...(profiles.size > 0
+      ? { profileUsPerTask: Object.fromEntries([...profiles].map(([id, p]) => [id, perTask(p, o.count)])) }
+      : {}),
   };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -144,20 +182,22 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
       `"vs bare" is the median of each round's ratio to bare eachBatch in that round, with the range over the rounds\n\n`,
   );
   process.stdout.write('| consumer | tasks/s | vs bare | CPU µs/task | peak RSS |\n|---|---:|---:|---:|---:|\n');
-  // The workers first, then the peers; BullMQ (last) is not profiled.
-  const order = [1, 2, 0, 3];
-  for (const i of [...order, 4]) {
-    const m = medians[i] as DrainResult;
+  for (const id of SHOWN) {
+    const run = m(id);
     const cells = [
-      CONTENDERS[i]?.label,
-      Math.round(m.perSec),
-      i === 0 ? '100%' : vsBare(ratios[i] as number[]),
-      m.cpuUsPerTask.toFixed(2),
-      `${m.maxRssMb} MB`,
+      CONTENDERS.find((c) => c.id === id)?.label,
+      Math.round(run.perSec),
+      id === 'bare' ? '100%' : percentOf(vs(id, 'bare')),
+      run.cpuUsPerTask.toFixed(2),
+      `${run.maxRssMb} MB`,
     ];
     process.stdout.write(`| ${cells.join(' | ')} |\n`);
   }
-  if (profiles.length > 0) writeProfileTable(profiles, order, o.count, o.profileDir as string);
+  process.stdout.write(
+    `\nworker with dedupe on, round by round: ${percentOf(vs('dedupe', 'sync'))} of the dedupe-off worker (sync), ` +
+      `${timesOf(vs('dedupe', 'bullmq'))} BullMQ\n`,
+  );
+  if (profiles.size > 0) writeProfileTable(profiles, o.count, o.profileDir as string);
   process.stdout.write(`\nenqueue (enqueueMany, batches of 10,000): ${result.enqueuePerSec} tasks/s\n`);
   process.stdout.write(
     `enqueue-to-start latency at ${o.rate}/s (single enqueue calls): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.samples} samples)\n`,
@@ -173,25 +213,31 @@ function range(values: readonly number[]): [number, number] {
 }
 
 /** "87% (66-93%)": the median round's ratio and the range over the rounds. */
-function vsBare(ratios: readonly number[]): string {
+function percentOf(ratios: readonly number[]): string {
   const pct = (r: number): number => Math.round(r * 100);
   const [low, high] = range(ratios);
   return ratios.length > 1 ? `${pct(median(ratios))}% (${pct(low)}-${pct(high)}%)` : `${pct(median(ratios))}%`;
+}
+
+/** "5.2x (4.8-6.0x)", as percentOf for ratios far above 1. */
+function timesOf(ratios: readonly number[]): string {
+  const x = (r: number): string => r.toFixed(1);
+  const [low, high] = range(ratios);
+  return ratios.length > 1 ? `${x(median(ratios))}x (${x(low)}-${x(high)}x)` : `${x(median(ratios))}x`;
 }
 
 /**
  * Where each contender's main thread went in the profiled round, in µs per task: the time of the whole process
  * (start-up, the drain, shutdown) divided by the tasks it drained.
  */
-function writeProfileTable(profiles: ProfileSummary[], order: number[], tasks: number, dir: string): void {
-  const short = ['bare eachBatch', 'worker sync', 'worker async', 'bare eachMessage'];
+function writeProfileTable(profiles: ReadonlyMap<ContenderId, ProfileSummary>, tasks: number, dir: string): void {
+  const shown = CONTENDERS.filter((c) => profiles.has(c.id)).sort((a, b) => SHOWN.indexOf(a.id) - SHOWN.indexOf(b.id));
   process.stdout.write(
     `\nwhere the main thread's time went in the last round, µs per task (node --cpu-prof; profiles in ${dir}):\n\n`,
   );
-  process.stdout.write(`| | ${order.map((i) => short[i]).join(' | ')} |\n|---|${order.map(() => '---:').join('|')}|\n`);
-  const perTaskOf = profiles.map((p) => perTask(p, tasks));
+  process.stdout.write(`| | ${shown.map((c) => c.short).join(' | ')} |\n|---|${shown.map(() => '---:').join('|')}|\n`);
   for (const category of CATEGORIES) {
-    const cells = order.map((i) => (perTaskOf[i]?.[category] ?? 0).toFixed(2));
+    const cells = shown.map((c) => perTask(profiles.get(c.id) as ProfileSummary, tasks)[category].toFixed(2));
     process.stdout.write(`| ${category} | ${cells.join(' | ')} |\n`);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * taskstream's worker draining the same topic with a no-op handler, with the Worker's default bounds unless
  * BENCH_CONCURRENCY, BENCH_HELD, BENCH_HELD_PART or BENCH_FETCH say otherwise. Prints one JSON line:
- * { tasks, ms, perSec, cpuUsPerTask, maxRssMb, peakHeld }. Args: <task name> <count> <sync|async>.
+ * { tasks, ms, perSec, cpuUsPerTask, maxRssMb, peakHeld }. Args: <task name> <count> <sync|async> [dedupe]; with
+ * `dedupe` the task type keeps the default dedupe (marks in Redis), as a task type does unless it opts out.
  * Run with --cpu-prof to profile. The clock starts when the group assigns the task topic's partitions, before
  * the first fetch, so the Kafka client's decoding of that fetch is counted (timing from the first task left out
  * a first fetch that, at 1 MiB a partition, decoded most of the backlog).
@@ -10,9 +11,9 @@ import { handle, Worker, createLogger } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
 import { RssSampler } from './RssSampler.js';
 
-const [name, countArg, mode] = process.argv.slice(2);
+const [name, countArg, mode, dedupe] = process.argv.slice(2);
 const count = Number(countArg);
-const task = benchTask(name as string);
+const task = benchTask(name as string, { dedupe: dedupe === 'dedupe' });
 const logger = createLogger();
 logger.level = 'warn';
 const rss = new RssSampler();

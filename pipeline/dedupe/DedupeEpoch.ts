@@ -13,7 +13,7 @@ export async function currentEpoch(redis: Redis, groupId: string): Promise<numbe
   return Number((await redis.get(epochKey(groupId))) ?? 0);
 }
 
-/** Starts a new epoch for the group; returns it. Workers pick it up on their next (re)start or rebalance. */
+/** Starts a new epoch for the group; returns it. Running workers use it from their next dedupe call on. */
 export async function bumpEpoch(redis: Redis, groupId: string): Promise<number> {
   return redis.incr(epochKey(groupId));
 }

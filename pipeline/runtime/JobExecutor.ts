@@ -9,10 +9,13 @@ import type { HandOffSender } from '../retry/HandOffSender.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
 import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from '../task/defineTask.js';
-import type { DedupeStore } from '../dedupe/DedupeStore.js';
+import type { DedupeBatcher } from '../dedupe/DedupeBatcher.js';
+import { headerText } from '../kafka/FetchedRecord.js';
+import type { FetchedMessage } from '../kafka/records.js';
+import { HEADER } from '../task/headers.js';
 import type { HeldLock, TaskLocks } from '../locks/TaskLocks.js';
 import type { Attempt, AttemptOutcome } from './Attempt.js';
-import type { Job } from './PartitionWork.js';
+import type { Job, PartitionWork } from './PartitionWork.js';
 import type { TaskHandler } from './TaskContext.js';
 
 /**
@@ -40,7 +43,7 @@ export interface ExecutorHooks {
 
 /** Coordination through Redis, present only when the task type asks for it. */
 export interface ExecutorGuards {
-  readonly dedupe?: DedupeStore;
+  readonly dedupe?: DedupeBatcher;
   readonly locks?: TaskLocks;
 }
 
@@ -66,10 +69,55 @@ export class JobExecutor {
 
   private readonly tiers: RetryTier[];
   /** The handler's outcome, for every attempt: one function, not a closure per task. */
-  private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => this.conclude(attempt, outcome);
+  private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => {
+    const job = attempt.job;
+    // Queued before its result, so before its offset can be committed (commits wait until it is stored).
+    if (outcome.ok) void this.guards.dedupe?.markDone(job.part.answers, job.record.offset, job.ownId);
+    this.conclude(attempt, outcome);
+  };
+
+  /**
+   * Fetched records that will run: their dedupe answers are asked now, all in one round trip. Returns when they
+   * may start, if not at once: their answers are in, and Redis has stored the marks sent before them.
+   */
+  expect(part: PartitionWork, records: readonly FetchedMessage[], from: number, to: number): Promise<void> | undefined {
+    const dedupe = this.guards.dedupe;
+    if (dedupe === undefined) return undefined;
+    let answered: Promise<void> | undefined;
+    for (let i = from; i < to; i++) {
+      const record = records[i] as FetchedMessage;
+      answered = dedupe.expect(part.answers, record.offset, headerText(record, HEADER.id)) ?? answered;
+    }
+    // Answers come after the marks sent before them, so waiting for them also waits out a backlog of marks.
+    return answered ?? dedupe.backlog();
+  }
+
+  /** Settles once the done mark of every task completed so far is stored (or failed): commits wait for it. */
+  marksWritten(): Promise<void> | undefined {
+    return this.guards.dedupe?.written();
+  }
 
   /** Runs the attempt; it reports its result before this returns when everything on the way is synchronous. */
   execute(attempt: Attempt): void {
+    const dedupe = this.guards.dedupe;
+    if (dedupe === undefined) return this.run(attempt);
+    // First, before anything that can fail: every attempt takes its record's answer (usually here already: it
+    // was asked when the record was fetched). One that never got this far (a payload too large or that does not
+    // decode, then dead-lettered) would leave it in its partition's book for good, holding the book's memory.
+    const job = attempt.job;
+    const done = dedupe.check(job.part.answers, job.record.offset, job.ownId);
+    if (typeof done === 'boolean') return this.runUnlessDone(attempt, done);
+    done.then((d) => this.runUnlessDone(attempt, d)).catch((err: unknown) => attempt.report(retryLater(err)));
+  }
+
+  private runUnlessDone(attempt: Attempt, done: boolean): void {
+    if (!done) return this.run(attempt);
+    this.hooks.onDeduplicated(attempt.job);
+    attempt.report(DEDUPLICATED);
+  }
+
+  /** Decode, then lock, rate limit and handler, as far as the task type has them. */
+  private run(attempt: Attempt): void {
     const job = attempt.job;
     if (job.payload === undefined) {
       const size = job.record.value?.length ?? 0;
@@ -84,14 +132,12 @@ export class JobExecutor {
       if (decoded === NOT_CACHED) return this.decodeThenRun(attempt);
       job.payload = decoded;
     }
-    if (this.guards.dedupe || this.task.lock) {
-      return reportWhenSettled(attempt, this.guarded(job, attempt));
-    }
+    if (this.task.lock) return reportWhenSettled(attempt, this.locked(job, attempt));
     if (this.limiter) {
       this.limiter
         .run(job.payload, () => this.invoke(job, attempt))
         .then(
-          (outcome) => this.conclude(attempt, outcome),
+          (outcome) => this.concluded(outcome, attempt),
           (err: unknown) => attempt.report(retryLater(err)),
         );
       return;
@@ -100,13 +146,9 @@ export class JobExecutor {
     attempt.start(this.handler, job.payload as never, this.concluded);
   }
 
-  /** Dedupe check, lock, handler, done mark: the path of task types that coordinate through Redis. */
-  private async guarded(job: Job, attempt: Attempt): Promise<JobResult> {
+  /** Lock, rate limit, handler, done mark: each step may wait for Redis. */
+  private async locked(job: Job, attempt: Attempt): Promise<JobResult> {
     const { dedupe, locks } = this.guards;
-    if (dedupe && (await dedupe.isDone(job.taskId))) {
-      this.hooks.onDeduplicated(job);
-      return DEDUPLICATED;
-    }
     let held: HeldLock | undefined;
     if (this.task.lock && locks) {
       const key = this.task.lock.key(job.payload as never);
@@ -122,8 +164,9 @@ export class JobExecutor {
         ? this.limiter.run(job.payload, () => this.invoke(job, attempt))
         : this.invoke(job, attempt));
       if (!outcome.ok) return await this.onFailure(job, outcome.error);
-      // Marked before the offset can be committed, so a redelivery after a crash finds it.
-      await dedupe?.markDone(job.taskId);
+      const marked = dedupe?.markDone(job.part.answers, job.record.offset, job.ownId);
+      // Stored before the lock is released, as before marks were batched (commits would wait for it anyway).
+      if (held) await marked;
       return COMPLETED;
     } finally {
       await held?.release();
@@ -134,7 +177,7 @@ export class JobExecutor {
     this.codec.decode(attempt.job.record.value).then(
       (payload) => {
         attempt.job.payload = payload;
-        this.execute(attempt);
+        this.run(attempt);
       },
       (err: unknown) => this.fail(attempt, toError(err)),
     );
@@ -190,6 +233,8 @@ export class JobExecutor {
 
   private async handOff(job: Job, copy: OutgoingRecord, result: JobResult): Promise<JobResult> {
     try {
+      // The copy carries the task's id: a redelivery of this record must find the copy's mark (DedupeBatcher).
+      await this.guards.dedupe?.handingOff(job.part.answers, job.record.offset, job.ownId);
       await this.handOffs.send(copy);
       await this.hooks.afterHandOff?.(job.taskId, copy.topic);
       return result;

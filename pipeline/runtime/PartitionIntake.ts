@@ -12,6 +12,14 @@ export interface Dispatch {
   startNow(part: PartitionWork, record: FetchedMessage): void;
   /** Takes the record into its partition's key queue. */
   enqueue(part: PartitionWork, record: FetchedMessage): void;
+  /**
+   * records[from..to) will run, now or after waiting in the fetch buffer or the key queue; said before any of
+   * them starts, so that what each needs before it runs (its dedupe answer) is asked for all at once. Returns
+   * when they may start, if not at once: until then they wait in the fetch buffer.
+   */
+  willRun(part: PartitionWork, records: readonly FetchedMessage[], from: number, to: number): Promise<void> | undefined;
+  /** Records were taken from a fetch buffer between fetches (they became ready): start what may start. */
+  refilled(): void;
 }
 
 /**
@@ -43,11 +51,16 @@ export class PartitionIntake {
     if (i >= records.length) return records.length;
     if (this.gate) {
       // Records not yet due are left to Kafka, fetched again once the head is due.
-      const taken = this.admit(part, records, i, this.gate.dueEnd(part, records, i));
+      const due = this.gate.dueEnd(part, records, i);
+      // Taken at once or left to Kafka, never buffered: here each job waits for its answer itself.
+      void this.dispatch.willRun(part, records, i, due);
+      const taken = this.admit(part, records, i, due);
       if (taken > i) part.nextOffset = Number((records[taken - 1] as FetchedMessage).offset) + 1;
       if (taken < records.length) this.pause(part);
       return taken;
     }
+    const ready = this.dispatch.willRun(part, records, i, records.length);
+    if (ready !== undefined) this.holdUntil(ready, part, Number((records[i] as FetchedMessage).offset));
     // Behind records already buffered, these wait their turn too.
     const taken = part.buffer.size > 0 ? i : this.admit(part, records, i, records.length);
     // What finds no room waits in the fetch buffer, all of it (see FetchBuffer for why and what bounds it).
@@ -63,14 +76,38 @@ export class PartitionIntake {
    * leaves the partition empty again for the next one.
    */
   private admit(part: PartitionWork, records: readonly FetchedMessage[], from: number, to: number): number {
+    // Records from this offset on are not ready (see holdUntil); it cannot change while this runs.
+    const unready = part.unready[0];
     let i = from;
-    while (i < to && part.held === 0 && this.dispatch.canStart() && this.budget.roomToHold() > 0) {
+    while (
+      i < to &&
+      part.held === 0 &&
+      this.dispatch.canStart() &&
+      this.budget.roomToHold() > 0 &&
+      (unready === undefined || Number((records[i] as FetchedMessage).offset) < unready)
+    ) {
       this.dispatch.startNow(part, records[i++] as FetchedMessage);
     }
     const room = Math.min(this.maxHeldPerPartition - part.held, this.budget.roomToHold());
-    const end = Math.min(to, i + Math.max(0, room));
+    let end = Math.min(to, i + Math.max(0, room));
+    if (unready !== undefined) end = readyEnd(records, i, end, unready);
     for (; i < end; i++) this.dispatch.enqueue(part, records[i] as FetchedMessage);
     return i;
+  }
+
+  /**
+   * The records of a fetch from `offset` on wait in the fetch buffer until `ready` settles (their dedupe answers
+   * are in), so that they start as they would without dedupe: inline, while the partition holds nothing, rather
+   * than as jobs each waiting for its answer. Fetches are answered in the order they came.
+   */
+  private holdUntil(ready: Promise<void>, part: PartitionWork, offset: number): void {
+    part.unready.push(offset);
+    void ready.then(() => {
+      part.unready.shift();
+      if (part.revoked || this.stopped) return;
+      this.roomFreed(part);
+      this.dispatch.refilled();
+    });
   }
 
   /** Room grew in this partition: take from its buffer, and resume paused partitions where there is room. */
@@ -124,4 +161,11 @@ export class PartitionIntake {
     this.gate?.clear();
     for (const part of this.parts.list) this.consumer.pause(part.tp);
   }
+}
+
+/** The index of the first record in records[from..to) at or after offset `unready`, or `to`. */
+function readyEnd(records: readonly FetchedMessage[], from: number, to: number, unready: number): number {
+  let i = from;
+  while (i < to && Number((records[i] as FetchedMessage).offset) < unready) i++;
+  return i;
 }

@@ -1,3 +1,5 @@
+import { AnswerBook } from '../dedupe/AnswerBook.js';
+import type { Answers } from '../dedupe/DedupeBatcher.js';
 import { FetchedRecord } from '../kafka/FetchedRecord.js';
 import type { FetchedMessage, IncomingRecord } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
@@ -63,9 +65,13 @@ export class Job {
 
   /** Stable across retries and redeliveries: the `ts-id` header, else `<topic>-<partition>-<offset>`. */
   get taskId(): string {
-    this.id ??=
-      this.record.headers[HEADER.id] ?? defaultTaskId(this.record.topic, this.record.partition, this.record.offset);
+    this.id ??= this.ownId ?? defaultTaskId(this.record.topic, this.record.partition, this.record.offset);
     return this.id;
+  }
+
+  /** The `ts-id` header, an id of its own that copies of the task share; undefined: its id is its position. */
+  get ownId(): string | undefined {
+    return this.record.headers[HEADER.id];
   }
 }
 
@@ -84,6 +90,10 @@ export class PartitionWork {
   readonly buffer = new FetchBuffer();
   /** Asynchronous attempts running now: aborted when the partition is revoked, swept for timeouts. */
   readonly attempts = new AttemptList();
+  /** Dedupe answers of its fetched records, asked when they arrived (see DedupeBatcher). */
+  answers: Answers;
+  /** First offsets of the fetches whose records wait in the buffer for their dedupe answers, oldest first. */
+  readonly unready: number[] = [];
   /** Jobs taken and not completed: waiting, running or between attempts. */
   held = 0;
   running = 0;
@@ -94,11 +104,27 @@ export class PartitionWork {
   dueAt: number | undefined;
   revoked = false;
 
-  constructor(readonly tp: PartitionRef) {}
+  constructor(readonly tp: PartitionRef) {
+    this.answers = newAnswers(tp);
+  }
+
+  /**
+   * Kept through a rebalance: its dedupe answers, and where its fresh offsets begin, may be stale if this worker
+   * missed a generation (dropped from the group after a stall) in which another owned the partition and ran its
+   * tasks. Its records ask again when they start, and its next fetch reads the `ran` offset again. Answers still
+   * on their way go to the old book, which nothing reads any more.
+   */
+  forgetAnswers(): void {
+    this.answers = newAnswers(this.tp);
+  }
 
   /** The job of a record taken now: its offset is registered, so records must come here in offset order. */
   jobFor(message: FetchedMessage): Job {
     const ticket = this.tracker.add(message.offset);
     return new Job(new FetchedRecord(this.tp.topic, this.tp.partition, message), this, ticket);
   }
+}
+
+function newAnswers(tp: PartitionRef): Answers {
+  return new AnswerBook(defaultTaskId(tp.topic, tp.partition, ''), `${tp.topic}:${tp.partition}`);
 }

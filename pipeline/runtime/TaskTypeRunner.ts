@@ -65,7 +65,7 @@ export class TaskTypeRunner implements GroupListener {
   ) {
     this.topics = new Set(topics);
     this.readsTaskTopic = this.topics.has(task.topic);
-    this.committer = new PartitionCommitter(consumer, log);
+    this.committer = new PartitionCommitter(consumer, log, () => executor.marksWritten());
     this.reporter = new OutcomeReporter(task, events, log, counters);
     this.intake = new PartitionIntake(
       consumer,
@@ -76,6 +76,8 @@ export class TaskTypeRunner implements GroupListener {
         canStart: () => this.canStart(),
         startNow: (part, record) => this.run(this.takeNow(part, record)),
         enqueue: (part, record) => this.enqueue(part, record),
+        willRun: (part, records, from, to) => executor.expect(part, records, from, to),
+        refilled: () => this.pump(),
       },
       !this.readsTaskTopic,
     );
@@ -115,6 +117,7 @@ export class TaskTypeRunner implements GroupListener {
       // Continue after what we already hold instead of re-fetching from the committed offset.
       if (part.nextOffset !== undefined) this.consumer.seek(part.tp, String(part.nextOffset));
       if (part.paused) this.consumer.pause(part.tp);
+      part.forgetAnswers();
     }
     for (const part of lost) this.revoke(part);
     for (const tp of added) {

@@ -13,6 +13,7 @@ import { GroupAdmin } from '../kafka/GroupAdmin.js';
 import { partitionLags } from '../kafka/partitionLags.js';
 import { rootLogger, type Logger } from '../logging/logger.js';
 import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
+import { DedupeBatcher } from '../dedupe/DedupeBatcher.js';
 import { DedupeStore } from '../dedupe/DedupeStore.js';
 import { TaskLocks } from '../locks/TaskLocks.js';
 import { createRedis } from '../redis/redisConnection.js';
@@ -141,10 +142,10 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private async executorFor(binding: HandlerBinding, handOffs: HandOffSender): Promise<JobExecutor> {
     const { task } = binding;
     const log = this.log.child({ type: task.name });
-    let dedupe: DedupeStore | undefined;
+    let dedupe: DedupeBatcher | undefined;
     if (task.dedupeTtlMs !== undefined) {
-      dedupe = new DedupeStore(this.redisClient(), `${this.options.groupPrefix}.${task.name}`, task.dedupeTtlMs, log);
-      await dedupe.refreshEpoch();
+      const group = `${this.options.groupPrefix}.${task.name}`;
+      dedupe = new DedupeBatcher(new DedupeStore(this.redisClient(), group, task.dedupeTtlMs), log);
     }
     if (task.lock) this.locks ??= new TaskLocks(this.redisClient());
     let limiter: TaskRateLimiter | undefined;

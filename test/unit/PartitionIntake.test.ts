@@ -19,7 +19,16 @@ function records(from: number, to: number, headers: Record<string, string> = {})
 }
 
 /** An intake over one partition whose tasks never finish by themselves: taken records are only counted. */
-function setup(options: { maxHeld?: number; perPartition?: number; gated?: boolean; canStart?: boolean } = {}) {
+function setup(
+  options: {
+    maxHeld?: number;
+    perPartition?: number;
+    gated?: boolean;
+    canStart?: boolean;
+    /** When each fetch's records may start (their dedupe answers are in); undefined: at once. */
+    ready?: () => Promise<void> | undefined;
+  } = {},
+) {
   const calls: string[] = [];
   const consumer = {
     pause: () => calls.push('pause'),
@@ -30,6 +39,9 @@ function setup(options: { maxHeld?: number; perPartition?: number; gated?: boole
   const part = new PartitionWork(tp);
   const started: string[] = [];
   const queued: string[] = [];
+  const announced: string[] = [];
+  const announcedBeforeStart: boolean[] = [];
+  let refills = 0;
   const take = (record: FetchedMessage): void => {
     part.held++;
     budget.hold(1);
@@ -43,6 +55,7 @@ function setup(options: { maxHeld?: number; perPartition?: number; gated?: boole
     {
       canStart: () => options.canStart ?? false,
       startNow: (_p, r) => {
+        announcedBeforeStart.push(announced.includes(r.offset));
         take(r);
         started.push(r.offset);
       },
@@ -50,6 +63,11 @@ function setup(options: { maxHeld?: number; perPartition?: number; gated?: boole
         take(r);
         queued.push(r.offset);
       },
+      willRun: (_p, records, from, to) => {
+        announced.push(...records.slice(from, to).map((r) => r.offset));
+        return options.ready?.();
+      },
+      refilled: () => void refills++,
     },
     options.gated ?? false,
   );
@@ -59,7 +77,24 @@ function setup(options: { maxHeld?: number; perPartition?: number; gated?: boole
     budget.release(n);
     intake.roomFreed(part);
   };
-  return { intake, part, budget, calls, started, queued, finish };
+  return {
+    intake,
+    part,
+    budget,
+    calls,
+    started,
+    queued,
+    announced,
+    announcedBeforeStart,
+    finish,
+    refills: () => refills,
+  };
+}
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
 }
 
 describe('PartitionIntake', () => {
@@ -120,6 +155,60 @@ describe('PartitionIntake', () => {
     intake.accept(part, records(0, 6));
     expect(queued).toEqual(['0', '1', '2']);
     expect(part.buffer.size).toBe(3);
+  });
+
+  it('announces every record it keeps, taken or buffered, before any of them starts (for one dedupe check)', () => {
+    const { intake, part, announced, started, announcedBeforeStart } = setup({ canStart: true, perPartition: 4 });
+    expect(intake.accept(part, records(0, 10))).toBe(10);
+    expect(started).toEqual(['0']);
+    expect(announcedBeforeStart).toEqual([true]);
+    expect(announced).toEqual(records(0, 10).map((r) => r.offset));
+    // Re-fetched offsets it already has are not announced again.
+    intake.accept(part, records(8, 12));
+    expect(announced.slice(10)).toEqual(['10', '11']);
+  });
+
+  it('keeps a fetch in its buffer until its records are ready, then starts them as it would have', async () => {
+    const answers = gate();
+    const { intake, part, started, queued, refills } = setup({
+      canStart: true,
+      perPartition: 4,
+      ready: () => answers.opened,
+    });
+    expect(intake.accept(part, records(0, 3))).toBe(3);
+    expect(started).toEqual([]);
+    expect(part.buffer.size).toBe(3);
+    answers.open();
+    await answers.opened;
+    await Promise.resolve();
+    expect(started).toEqual(['0']);
+    expect(queued).toEqual(['1', '2']);
+    expect(refills()).toBe(1);
+  });
+
+  it('takes the ready records of an earlier fetch while a later fetch waits for its answers', async () => {
+    const later = gate();
+    const fetches = [undefined, later.opened];
+    const { intake, part, queued, finish } = setup({ perPartition: 2, ready: () => fetches.shift() });
+    intake.accept(part, records(0, 4)); // ready: 2 taken, 2 buffered
+    intake.accept(part, records(4, 6)); // waits for its answers, behind them
+    finish(2);
+    expect(queued).toEqual(['0', '1', '2', '3']);
+    finish(2);
+    expect(queued).toEqual(['0', '1', '2', '3']);
+    later.open();
+    await later.opened;
+    await Promise.resolve();
+    expect(queued).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('in a retry tier, announces only the records that are due', () => {
+    const { intake, part, announced } = setup({ gated: true, perPartition: 10 });
+    const due = records(0, 2, { [DLQ_HEADER.notBefore]: String(Date.now() - 1) });
+    const later = records(2, 4, { [DLQ_HEADER.notBefore]: String(Date.now() + 60_000) });
+    intake.accept(part, [...due, ...later]);
+    expect(announced).toEqual(['0', '1']);
+    intake.stop();
   });
 
   it('in a retry tier, takes records up to the first not yet due, leaves the rest to Kafka and pauses', () => {

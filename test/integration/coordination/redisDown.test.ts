@@ -1,8 +1,10 @@
-// Guarantee: with Redis unreachable, tasks that need a lock wait (no attempt used, nothing dead-lettered) while tasks that need none keep running.
+// Guarantee: with Redis unreachable, tasks that need a lock wait (no attempt used, nothing dead-lettered) while tasks that need none keep running; dedupe fails open, warned once.
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
-import { using } from '../../support/resources.js';
+import { committedOffsets } from '../../support/groups.js';
+import { uniqueName, using } from '../../support/resources.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
@@ -36,5 +38,30 @@ describe('Redis unreachable', () => {
     expect(ran).toEqual(['p1', 'p2', 'p3']);
     expect(waits.every((w) => w.attempt === 1 && w.code === 'LOCK_UNAVAILABLE')).toBe(true);
     expect(deadLettered).toBe(0);
+  });
+
+  it('runs the tasks of a type with dedupe on, unchecked, and warns once for the outage', async () => {
+    const deduped = noteTask({ partitions: 1 });
+    const producer = await using(new TaskProducer());
+    const payloads = Array.from({ length: 50 }, (_, i) => ({ id: `d${i}`, key: `k${i % 5}`, seq: i }));
+    await producer.enqueueMany(deduped, payloads);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const ran: string[] = [];
+    const groupPrefix = uniqueName('g');
+    const worker = await startWorker({
+      groupPrefix,
+      redisUrl: 'redis://127.0.0.1:1',
+      logger,
+      commitIntervalMs: 100,
+      handlers: [handle(deduped, (n) => void ran.push(n.id))],
+    });
+
+    await waitFor('every task ran', () => ran.length === payloads.length, { timeoutMs: 30_000 });
+    // Commits wait for the marks, which fail: they go on all the same, and the warning is not repeated.
+    await worker.close();
+    expect(ran.sort()).toEqual(payloads.map((p) => p.id).sort());
+    expect((await committedOffsets(`${groupPrefix}.${deduped.name}`, deduped.topic)).get(0)).toBe(50n);
+    expect(lines.filter((l) => l.includes('dedupe unavailable'))).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { maskUrl } from '../security/maskUrl.js';
 
 /**
  * Wraps the scheduler's Redis calls: a failure becomes a retriable ServiceUnavailableError naming the address,
@@ -7,11 +8,15 @@ import type { Logger } from '../logging/logger.js';
  */
 export class RedisOutage {
   private down = false;
+  /** The address as printed: its password masked. */
+  private readonly url: string;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.url = maskUrl(url);
+  }
 
   async call<T>(call: () => Promise<T>): Promise<T> {
     try {

@@ -64,7 +64,7 @@ STUCK (lag > 0, unchanged for --stuck-after or longer; shown in red on a termina
     )
     .action(async (opts: WorkersOptions, cmd: Command) => {
       const config = await configOf(cmd);
-      await withKafka(async ({ groups, topics, address }) => {
+      await withKafka(config, async ({ groups, topics, address }) => {
         const targets = await resolveTargets(config, opts, groups, topics);
         const first = await Promise.all(targets.map((t) => sample(groups, t)));
         const t0 = Date.now();

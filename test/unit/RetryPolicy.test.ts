@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AuthenticationError,
   ConfigError,
   DecodeError,
   HandlerTimeoutError,
   RegistryUnavailableError,
+  TlsError,
   UnrecoverableError,
 } from '../../pipeline/errors.js';
 import { LockBusyError, LockUnavailableError } from '../../pipeline/locks/TaskLocks.js';
@@ -28,6 +30,17 @@ describe('decideFailure: the table in its doc comment', () => {
       const wide = retryPolicy({ minDelayMs: 100, maxDelayMs: 1_000_000 });
       const action = decideFailure(new RegistryUnavailableError('http://registry'), 40, wide, top);
       expect(action).toMatchObject({ delayMs: 100 * 2 ** 5 });
+    });
+  });
+
+  describe('a service refusing our credentials or TLS', () => {
+    it('waits in place without consuming an attempt, and never dead-letters, like an outage', () => {
+      for (const err of [
+        new AuthenticationError('schema registry', 'https://registry', 'HTTP 401', 'check the login'),
+        new TlsError('schema registry', 'https://registry', 'self-signed certificate', 'give the CA'),
+      ]) {
+        expect(decideFailure(err, 50, policy, top)).toEqual({ kind: 'retry', delayMs: 3200, consumesAttempt: false });
+      }
     });
   });
 

@@ -57,16 +57,21 @@ export async function pingRedis(redis: Redis, url: string): Promise<void> {
   try {
     await redis.ping();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (/^(WRONGPASS|NOAUTH|NOPERM)/.test(message)) {
-      throw new AuthenticationError(
-        'Redis',
-        url,
-        message,
-        'check the user and password in REDIS_URL (redis://user:password@host:port)',
-        err,
-      );
-    }
-    throw new ServiceUnavailableError('Redis', url, err);
+    throw redisFailure(url, err);
   }
+}
+
+/** A failed Redis call as the error a user acts on: the login refused (AuthenticationError), else Redis away. */
+export function redisFailure(url: string, err: unknown): AuthenticationError | ServiceUnavailableError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/^(WRONGPASS|NOAUTH|NOPERM)/.test(message)) {
+    return new AuthenticationError(
+      'Redis',
+      url,
+      message,
+      'check the user and password in REDIS_URL (redis://user:password@host:port)',
+      err,
+    );
+  }
+  return new ServiceUnavailableError('Redis', url, err);
 }

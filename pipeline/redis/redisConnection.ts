@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { AuthenticationError, ServiceUnavailableError } from '../errors.js';
+import { AuthenticationError, ServiceUnavailableError, TlsError, type TaskstreamError } from '../errors.js';
+import { tlsFailureOf, tlsHint } from '../security/tlsFailure.js';
 import type { Logger } from '../logging/logger.js';
 import { maskUrl } from '../security/maskUrl.js';
 
@@ -25,12 +26,22 @@ export function createRedis(url = redisUrlFromEnv(), log?: Logger): Redis {
   let reported = false;
   redis.on('error', (err: Error) => {
     hideLoginArguments(err);
+    connectionErrors.set(redis, err);
     if (!reported) log?.warn({ err, url: shown }, 'Redis connection failed; retrying');
     reported = true;
   });
-  redis.on('ready', () => (reported = false));
+  redis.on('ready', () => {
+    reported = false;
+    connectionErrors.delete(redis);
+  });
   return redis;
 }
+
+/**
+ * The last connection error of each client: a command failing while the connection cannot be made says only that
+ * it ran out of retries, and the reason (a TLS certificate refused, say) is in the error event before it.
+ */
+const connectionErrors = new WeakMap<Redis, Error>();
 
 /**
  * A refused login (WRONGPASS) carries the HELLO or AUTH command that failed, password included, and ioredis hands
@@ -52,17 +63,20 @@ function hideLoginArguments(err: Error): void {
   if (at >= 0 && at < args.length) args[at] = '***';
 }
 
-/** Fails with one line naming the address (password masked) when Redis does not answer or refuses the login. */
+/**
+ * Fails with one line naming the address (password masked) when Redis does not answer, refuses the login or
+ * refuses TLS.
+ */
 export async function pingRedis(redis: Redis, url: string): Promise<void> {
   try {
     await redis.ping();
   } catch (err) {
-    throw redisFailure(url, err);
+    throw redisFailure(url, err, redis);
   }
 }
 
-/** A failed Redis call as the error a user acts on: the login refused (AuthenticationError), else Redis away. */
-export function redisFailure(url: string, err: unknown): AuthenticationError | ServiceUnavailableError {
+/** A failed Redis call as the error a user acts on: the login or TLS refused, else Redis away. */
+export function redisFailure(url: string, err: unknown, redis?: Redis): TaskstreamError {
   const message = err instanceof Error ? err.message : String(err);
   if (/^(WRONGPASS|NOAUTH|NOPERM)/.test(message)) {
     return new AuthenticationError(
@@ -72,6 +86,11 @@ export function redisFailure(url: string, err: unknown): AuthenticationError | S
       'check the user and password in REDIS_URL (redis://user:password@host:port)',
       err,
     );
+  }
+  const tls = tlsFailureOf(err) ?? tlsFailureOf(redis && connectionErrors.get(redis));
+  if (tls) {
+    const hint = tlsHint(tls.problem, 'for rediss://, NODE_EXTRA_CA_CERTS=<CA file> when the process starts');
+    return new TlsError('Redis', url, tls.reason, hint, err);
   }
   return new ServiceUnavailableError('Redis', url, err);
 }

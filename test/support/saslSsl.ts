@@ -14,7 +14,7 @@ export function saslSsl(): SaslSslEndpoint {
   const endpoint = services().saslSsl;
   if (!endpoint) {
     throw new Error(
-      'the local stack has no SASL_SSL listener answering: it was started before it had one; run `npx taskstream stack down && npx taskstream stack up`',
+      'the local stack has no SASL_SSL listener answering: it was started before it had one (run `npx taskstream stack down && npx taskstream stack up`), or without openssl (see what `stack up` printed)',
     );
   }
   return endpoint;

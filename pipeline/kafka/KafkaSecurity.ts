@@ -70,7 +70,10 @@ function clientTls(ssl: KafkaSecurity['ssl']): ClientSecurity['ssl'] {
   if (ssl === undefined || ssl === false) return undefined;
   if (ssl === true) return true;
   if (typeof ssl !== 'object' || ssl === null || Array.isArray(ssl)) {
-    throw new ConfigError(`ssl must be true, false or { ca, cert, key }, got ${JSON.stringify(ssl)}`);
+    // Not quoted: a string here may be a key pasted in the wrong place.
+    throw new ConfigError(
+      `ssl must be true, false or { ca, cert, key }, got ${Array.isArray(ssl) ? 'an array' : typeof ssl}`,
+    );
   }
   unknownFields('ssl', ssl, TLS_FIELDS);
   const cas = ssl.ca === undefined ? [] : Array.isArray(ssl.ca) ? ssl.ca : [ssl.ca];

@@ -19,13 +19,17 @@ export function checkKafkaSection(config: unknown, file: string): KafkaOptions {
   return kafka;
 }
 
-/** A config's `registry` section, checked now; the environment is left out here, as it is read at use. */
+/**
+ * A config's `registry` section, checked now. Of the environment only the URL is consulted (a CA needs an https
+ * one); its credentials and CA file are read, and their mistakes reported, when a command connects.
+ */
 export function checkRegistrySection(config: unknown, file: string): RegistryOptions {
   const registry = section(config, 'registry', REGISTRY_KEYS, file) as RegistryOptions;
   if (registry.url !== undefined && typeof registry.url !== 'string') {
     throw new ConfigError(`config file ${file}: registry.url must be a string`);
   }
-  if (Object.keys(registry).length > 0) inFile(file, 'registry: ', () => resolveRegistry(registry, {}));
+  const env = { SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL };
+  if (Object.keys(registry).length > 0) inFile(file, 'registry: ', () => resolveRegistry(registry, env));
   return registry;
 }
 

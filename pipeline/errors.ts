@@ -1,3 +1,5 @@
+import { maskUrl } from './security/maskUrl.js';
+
 /**
  * The one error taxonomy of taskstream. Every error carries a stable `code`, a `retriable` decision and the
  * `cause` it wraps. Dispatch on `instanceof` or `code`, never on message text.
@@ -5,6 +7,8 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'SERVICE_UNAVAILABLE'
+  | 'AUTH_FAILED'
+  | 'TLS_FAILED'
   | 'PAYLOAD_INVALID'
   | 'PAYLOAD_TOO_LARGE'
   | 'RECORD_TOO_LARGE'
@@ -52,17 +56,70 @@ export class ConfigError extends TaskstreamError {
   }
 }
 
-/** A service (Kafka, registry, Redis) does not answer at its address. */
+/** A service (Kafka, registry, Redis) does not answer at its address (a password in it is masked). */
 export class ServiceUnavailableError extends TaskstreamError {
+  readonly address: string;
+
   constructor(
     readonly service: string,
-    readonly address: string,
+    address: string,
     cause?: unknown,
   ) {
+    const shown = maskUrl(address);
     super(
       'SERVICE_UNAVAILABLE',
-      `${service} does not answer at ${address}; start the local stack with \`npx taskstream stack up\` (or set the address)`,
+      `${service} does not answer at ${shown}; start the local stack with \`npx taskstream stack up\` (or set the address)`,
       { retriable: true, cause },
+    );
+    this.address = shown;
+  }
+}
+
+/**
+ * A service answered and refused us for our settings (credentials, TLS): asking again with the same ones cannot
+ * help. One line naming the service, its address (password masked), the reason and which settings to check.
+ */
+export abstract class ServiceRefusedError extends TaskstreamError {
+  readonly address: string;
+
+  protected constructor(
+    code: 'AUTH_FAILED' | 'TLS_FAILED',
+    readonly service: string,
+    address: string,
+    what: (shownAddress: string) => string,
+    hint: string,
+    cause: unknown,
+  ) {
+    const shown = maskUrl(address);
+    super(code, `${what(shown)}; ${hint}`, { cause });
+    this.address = shown;
+  }
+}
+
+/** A service refused our credentials: a SASL login, a registry's basic auth or token, a Redis ACL user. */
+export class AuthenticationError extends ServiceRefusedError {
+  constructor(service: string, address: string, reason: string, hint: string, cause?: unknown) {
+    super(
+      'AUTH_FAILED',
+      service,
+      address,
+      (at) => `${service} at ${at} refused the credentials (${maskUrl(reason)})`,
+      hint,
+      cause,
+    );
+  }
+}
+
+/** TLS failed: a certificate signed by a CA we do not trust, for another name, expired; or a port without TLS. */
+export class TlsError extends ServiceRefusedError {
+  constructor(service: string, address: string, reason: string, hint: string, cause?: unknown) {
+    super(
+      'TLS_FAILED',
+      service,
+      address,
+      (at) => `TLS with ${service} at ${at} failed (${maskUrl(reason)})`,
+      hint,
+      cause,
     );
   }
 }
@@ -156,7 +213,7 @@ export class SchemaIncompatibleError extends TaskstreamError {
 /** The registry did not answer; always transient: a task never goes to the DLQ for this. */
 export class RegistryUnavailableError extends TaskstreamError {
   constructor(url: string, cause?: unknown) {
-    super('REGISTRY_UNAVAILABLE', `schema registry at ${url} did not answer`, { retriable: true, cause });
+    super('REGISTRY_UNAVAILABLE', `schema registry at ${maskUrl(url)} did not answer`, { retriable: true, cause });
   }
 }
 

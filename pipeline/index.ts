@@ -25,6 +25,10 @@ export type {
 export type { ThreadRunner, ThreadedHandler } from './threads/ThreadRunner.js';
 export type { RetryOptions, LockOnBusy } from './retry/RetryPolicy.js';
 export { shutdownOnSignals } from './runtime/shutdownOnSignals.js';
-export { rootLogger, createLogger } from './logging/logger.js';
+export { rootLogger, createLogger, REDACT_PATHS } from './logging/logger.js';
+export { maskUrl } from './security/maskUrl.js';
+export type { KafkaSecurity, KafkaSasl, KafkaTls, SaslMechanism } from './kafka/KafkaSecurity.js';
+export type { KafkaOptions } from './kafka/kafkaFromEnv.js';
+export type { RegistryAccess, RegistryAuth } from './codec/RegistryEndpoint.js';
 export * from './schedule/index.js';
 export type { Logger } from './logging/logger.js';

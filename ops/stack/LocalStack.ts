@@ -11,6 +11,7 @@ import { ManagedProcess } from './ManagedProcess.js';
 import { httpOk, kafkaBrokerCount, portOpen, postgresAnswers, redisPing, waitUntil } from './probes.js';
 import { howToStartPostgres } from './postgresHint.js';
 import { REGISTRY_JOURNAL_TOPIC, RegistryServer } from './RegistryServer.js';
+import { SaslSslListener } from './SaslSslListener.js';
 import {
   APICURIO_FALLBACK_VERSION,
   APICURIO_VERSION,
@@ -43,6 +44,8 @@ export interface UpOptions {
  */
 export class LocalStack {
   readonly nodes: KafkaNode[];
+  /** The second client listener (SASL_SSL) of the single-node layout; see `saslSsl.endpoint()`. */
+  readonly saslSsl: SaslSslListener;
   readonly registry: RegistryServer;
   readonly redis: ManagedProcess;
 
@@ -51,6 +54,7 @@ export class LocalStack {
     readonly layout: StackLayout,
   ) {
     this.nodes = layout.nodes.map((n) => new KafkaNode(paths, layout, n));
+    this.saslSsl = new SaslSslListener(paths, layout);
     this.registry = new RegistryServer(paths, layout);
     this.redis = new ManagedProcess(
       'redis',
@@ -85,12 +89,13 @@ export class LocalStack {
     const expected = this.nodes.length;
     if ((await Promise.all(this.nodes.map((n) => kafkaBrokerCount(n.address)))).every((c) => c === expected)) {
       report(`kafka     ${this.bootstrap} already up`);
+      await this.saslSsl.ready(this.nodes, false, () => this.kafkaTools(report), report);
       return;
     }
     for (const node of this.nodes) {
       if (!node.process.isRunning()) {
-        for (const port of [node.ports.brokerPort, node.ports.controllerPort]) {
-          if (await portOpen(port)) {
+        for (const port of [node.ports.brokerPort, node.ports.controllerPort, node.ports.saslSslPort]) {
+          if (port !== undefined && (await portOpen(port))) {
             throw new StackError(
               `port ${port} is taken by a process this stack did not start; stop it, or point KAFKA_BROKERS at your own broker`,
             );
@@ -98,17 +103,14 @@ export class LocalStack {
         }
       }
     }
-    const java = findJava(17);
-    if (!java)
-      throw new StackError('no Java 17 or newer found (JAVA_HOME, /usr/lib/jvm, PATH); install openjdk-17-jre');
-    const libs = await ensureKafkaLibs(this.paths, () =>
-      report('kafka     fetching Apache Kafka jars from Maven Central (first run only, ~54 MB)…'),
-    );
-    const clusterId = await this.clusterId(java.bin, libs);
+    const { java, libs } = await this.kafkaTools(report);
+    const clusterId = await this.clusterId(java, libs);
+    const secureListenerOf = await this.saslSsl.prepare(report);
     for (const node of this.nodes) {
       if (node.process.isRunning()) continue;
-      await node.format(java.bin, libs, clusterId);
-      node.start(java.bin, libs);
+      const secure = secureListenerOf?.(node);
+      if ((await node.format(java, libs, clusterId, secure)) && secure) this.saslSsl.formattedWithUsers(node);
+      node.start(java, libs);
       report(`kafka     started node ${node.ports.nodeId} at ${node.address} (log ${node.process.logFile})`);
     }
     await waitUntil(
@@ -121,6 +123,18 @@ export class LocalStack {
       () => this.nodes.find((n) => !n.process.isRunning()) && `a node exited; see ${this.paths.logs}`,
     );
     report(`kafka     ${this.bootstrap} ready (${expected} node${expected > 1 ? 's' : ''})`);
+    if (secureListenerOf) await this.saslSsl.ready(this.nodes, true, () => this.kafkaTools(report), report);
+  }
+
+  /** Java and the Kafka jars (fetched on first use), for starting brokers and running Kafka's tools. */
+  private async kafkaTools(report: (line: string) => void): Promise<{ java: string; libs: string }> {
+    const java = findJava(17);
+    if (!java)
+      throw new StackError('no Java 17 or newer found (JAVA_HOME, /usr/lib/jvm, PATH); install openjdk-17-jre');
+    const libs = await ensureKafkaLibs(this.paths, () =>
+      report('kafka     fetching Apache Kafka jars from Maven Central (first run only, ~54 MB)…'),
+    );
+    return { java: java.bin, libs };
   }
 
   private async clusterId(java: string, libs: string): Promise<string> {
@@ -239,19 +253,19 @@ export class LocalStack {
     const owner = (running: boolean, up: boolean): PartStatus['owner'] =>
       running ? 'stack' : up ? 'external' : 'none';
     const kafkaUp = (await kafkaBrokerCount(this.bootstrap)) > 0;
+    const kafkaRunning = this.nodes.some((n) => n.process.isRunning());
     const registryUp = await httpOk(this.registry.apiUrl);
     const redisUp = await redisPing(this.layout.redisPort);
     const postgresUp = await postgresAnswers(this.layout.postgresPort);
+    const secure = this.saslSsl.bootstrap;
+    const secureUp =
+      secure !== undefined &&
+      (await Promise.all(this.nodes.map((n) => portOpen(n.ports.saslSslPort ?? 0)))).every(Boolean);
     return [
-      {
-        part: 'kafka',
-        address: this.bootstrap,
-        up: kafkaUp,
-        owner: owner(
-          this.nodes.some((n) => n.process.isRunning()),
-          kafkaUp,
-        ),
-      },
+      { part: 'kafka', address: this.bootstrap, up: kafkaUp, owner: owner(kafkaRunning, kafkaUp) },
+      ...(secure === undefined
+        ? []
+        : [{ part: 'sasl_ssl', address: secure, up: secureUp, owner: owner(kafkaRunning, secureUp) }]),
       {
         part: 'registry',
         address: this.registry.url,

@@ -1,4 +1,7 @@
-import { RegistryUnavailableError } from '../errors.js';
+import { AuthenticationError, RegistryUnavailableError, TlsError, type TaskstreamError } from '../errors.js';
+import { tlsFailureOf, tlsHint } from '../security/tlsFailure.js';
+import type { RegistryEndpoint } from './RegistryEndpoint.js';
+import { registryRequest } from './registryHttp.js';
 
 /** What a Confluent-compatible registry answered, refusals included: the caller decides what a status means. */
 export interface RegistryAnswer {
@@ -18,38 +21,63 @@ export const INCOMPATIBLE_SCHEMA = 409;
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+export const REGISTRY_AUTH_HINT =
+  'check registryAuth, the user:password in the registry URL, or SCHEMA_REGISTRY_USERNAME/PASSWORD or SCHEMA_REGISTRY_TOKEN';
+
 /**
  * Plain HTTP to the Confluent-compatible API, for the calls whose refusals taskstream must tell apart (the
  * registry client library turns every refusal into one error type and retries only its own way).
  */
 export class CcompatApi {
-  constructor(readonly base: string) {}
+  /** `endpoint.url` is the API's base (with /apis/ccompat/v7 for Apicurio). */
+  constructor(private readonly endpoint: RegistryEndpoint) {}
 
-  /** Resolves with any HTTP answer; rejects (RegistryUnavailableError) only when none came. */
+  get base(): string {
+    return this.endpoint.url;
+  }
+
+  /**
+   * Resolves with any HTTP answer but a refusal of our credentials (AuthenticationError); rejects with
+   * RegistryUnavailableError when no answer came, or TlsError when TLS failed.
+   */
   async call(method: 'GET' | 'POST' | 'PUT', path: string, body?: object): Promise<RegistryAnswer> {
     let status: number;
     let text: string;
     try {
-      const res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { accept: 'application/json', 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      ({ status, text } = await registryRequest(this.endpoint, method, path, {
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      status = res.status;
-      text = await res.text();
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      }));
     } catch (err) {
-      throw new RegistryUnavailableError(this.base, err);
+      throw registryConnectError(this.base, err);
     }
     const parsed = parseJson(text);
     const fields = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    const message = typeof fields.message === 'string' ? fields.message : text.slice(0, 300) || `HTTP ${status}`;
+    if (status === 401 || status === 403) {
+      throw new AuthenticationError('schema registry', this.base, `HTTP ${status}: ${message}`, REGISTRY_AUTH_HINT);
+    }
     return {
       status,
       body: parsed,
       errorCode: typeof fields.error_code === 'number' ? fields.error_code : undefined,
-      message: typeof fields.message === 'string' ? fields.message : text.slice(0, 300) || `HTTP ${status}`,
+      message,
     };
   }
+}
+
+/** No answer came: TLS refused (TlsError, with what to change) or nobody answered (RegistryUnavailableError). */
+export function registryConnectError(url: string, err: unknown): TaskstreamError {
+  const tls = tlsFailureOf(err);
+  if (tls)
+    return new TlsError(
+      'schema registry',
+      url,
+      tls.reason,
+      tlsHint(tls.problem, 'registryCa, or SCHEMA_REGISTRY_CA_FILE'),
+      err,
+    );
+  return new RegistryUnavailableError(url, err);
 }
 
 /** A 409 is either the subject's compatibility rule refusing the schema, or a concurrent change winning a race. */

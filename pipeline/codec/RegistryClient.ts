@@ -1,44 +1,51 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import {
-  ConfigError,
+  AuthenticationError,
   DecodeError,
   RegistryUnavailableError,
   SchemaIncompatibleError,
   TaskstreamError,
 } from '../errors.js';
-import { CcompatApi } from './CcompatApi.js';
+import { CcompatApi, REGISTRY_AUTH_HINT, registryConnectError } from './CcompatApi.js';
 import { registerSchema } from './registerSchema.js';
+import { resolveRegistry, type RegistryEndpoint, type RegistryOptions } from './RegistryEndpoint.js';
+import { registryRequest } from './registryHttp.js';
+import { tlsFailureOf } from '../security/tlsFailure.js';
 
 export type Compatibility =
   'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
 
-export interface RegistryClientOptions {
-  /** Base URL of a Confluent-compatible API; default SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081. */
-  readonly url?: string;
-}
+/** Where the registry is and how to log in: see RegistryOptions (each field else its SCHEMA_REGISTRY_* variable). */
+export type RegistryClientOptions = RegistryOptions;
+
+type Middleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
 
 const WARM_UP_GRACE_MS = 120_000;
-
-export function registryUrlFromEnv(): string {
-  return process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
-}
 
 /**
  * Apicurio serves the Confluent API under /apis/ccompat/v7; the Confluent registry at the root. A bare
  * Apicurio address is accepted and completed, so users can give either.
  */
-async function resolveApiBase(url: string): Promise<string> {
-  const trimmed = url.replace(/\/+$/, '');
-  if (/\/apis\/ccompat\/v\d+$/.test(trimmed)) return trimmed;
+async function resolveApiBase(endpoint: RegistryEndpoint): Promise<string> {
+  if (/\/apis\/ccompat\/v\d+$/.test(endpoint.url)) return endpoint.url;
+  let status: number;
   try {
-    const res = await fetch(`${trimmed}/subjects`, { signal: AbortSignal.timeout(3000) });
-    await res.arrayBuffer();
-    if (res.ok) return trimmed;
+    ({ status } = await registryRequest(endpoint, 'GET', '/subjects', { timeoutMs: 3000 }));
   } catch (err) {
-    throw new RegistryUnavailableError(url, err);
+    throw registryConnectError(endpoint.url, err);
   }
-  return `${trimmed}/apis/ccompat/v7`;
+  if (status === 401 || status === 403) {
+    throw new AuthenticationError('schema registry', endpoint.url, `HTTP ${status}`, REGISTRY_AUTH_HINT);
+  }
+  return status >= 200 && status < 300 ? endpoint.url : `${endpoint.url}/apis/ccompat/v7`;
+}
+
+/** Sets the Authorization header on the registry client library's requests (basic auth or a bearer token alike). */
+function authorizationHeader(value: string): Middleware {
+  return () => ({
+    prepareRequest: (next) => next().then((request) => request.enhance({ headers: { authorization: value } })),
+  });
 }
 
 /**
@@ -46,7 +53,9 @@ async function resolveApiBase(url: string): Promise<string> {
  * misses share one request, and nothing calls the registry once ids are warm.
  */
 export class RegistryClient {
+  /** The registry's URL as given, without credentials (safe to print). */
   readonly url: string;
+  private readonly endpoint: RegistryEndpoint;
   private base: Promise<string> | undefined;
   private api: Promise<SchemaRegistry> | undefined;
   private readonly types = new Map<number, Promise<avro.Type>>();
@@ -54,15 +63,13 @@ export class RegistryClient {
   private lastUnavailableAt = -Infinity;
 
   constructor(options: RegistryClientOptions = {}) {
-    this.url = options.url ?? registryUrlFromEnv();
-    if (!/^https?:\/\//.test(this.url)) {
-      throw new ConfigError(`schema registry url "${this.url}" must start with http:// or https://`);
-    }
+    this.endpoint = resolveRegistry(options);
+    this.url = this.endpoint.url;
   }
 
   private apiBase(): Promise<string> {
     if (!this.base) {
-      const base = resolveApiBase(this.url);
+      const base = resolveApiBase(this.endpoint);
       this.base = base;
       // A failed probe must not be cached: the registry may only be starting.
       base.catch(() => {
@@ -74,7 +81,13 @@ export class RegistryClient {
 
   private client(): Promise<SchemaRegistry> {
     this.api ??= this.apiBase().then(
-      (host) => new SchemaRegistry({ host, retry: { retries: 1 } }),
+      (host) =>
+        new SchemaRegistry({
+          host,
+          retry: { retries: 1 },
+          ...(this.endpoint.agent ? { agent: this.endpoint.agent } : {}),
+          ...(this.endpoint.authorization ? { middlewares: [authorizationHeader(this.endpoint.authorization)] } : {}),
+        }),
       (err: unknown) => {
         this.api = undefined;
         throw err;
@@ -90,7 +103,8 @@ export class RegistryClient {
    */
   async register(subject: string, schema: object, compatibility: Compatibility = 'BACKWARD'): Promise<number> {
     try {
-      return await registerSchema(new CcompatApi(await this.apiBase()), subject, JSON.stringify(schema), compatibility);
+      const api = new CcompatApi({ ...this.endpoint, url: await this.apiBase() });
+      return await registerSchema(api, subject, JSON.stringify(schema), compatibility);
     } catch (err) {
       throw this.translate(err, subject);
     }
@@ -134,6 +148,16 @@ export class RegistryClient {
     if (err instanceof TaskstreamError) return err;
     const e = err as { status?: number; message?: string };
     const message = e.message ?? String(err);
+    if (e.status === 401 || e.status === 403) {
+      return new AuthenticationError(
+        'schema registry',
+        this.url,
+        `HTTP ${e.status}: ${message}`,
+        REGISTRY_AUTH_HINT,
+        err,
+      );
+    }
+    if (tlsFailureOf(err)) return registryConnectError(this.url, err);
     if (
       /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|timeout/i.test(message) ||
       (e.status ?? 0) >= 500

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { ServiceUnavailableError } from '../errors.js';
+import { kafkaConnectError } from './connectError.js';
 
 /**
  * A kafkajs admin client connected on first use; a failed connect is reported as the broker being
@@ -22,7 +22,7 @@ export abstract class AdminConnection {
   protected async ready(): Promise<Admin> {
     this.connected ??= this.admin.connect().catch((err: unknown) => {
       this.connected = undefined;
-      throw new ServiceUnavailableError('Kafka', this.address, err);
+      throw kafkaConnectError(this.address, err);
     });
     await this.connected;
     return this.admin;

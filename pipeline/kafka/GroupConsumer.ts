@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { ConfigError, ServiceUnavailableError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { kafkaConnectError } from './connectError.js';
 import type { Logger } from '../logging/logger.js';
 import { AdaptiveFetchSize } from './AdaptiveFetchSize.js';
 import { AssignmentTracker } from './AssignmentTracker.js';
@@ -110,7 +111,7 @@ export class GroupConsumer {
           `a topic of ${this.options.topics.join(', ')} does not exist at ${this.address}; create it with \`npx taskstream topics create\` or start the worker with createTopics`,
         );
       }
-      throw new ServiceUnavailableError('Kafka', this.address, err);
+      throw kafkaConnectError(this.address, err);
     }
     await this.consumer.run({
       autoCommit: false,

@@ -1,6 +1,8 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
 import { ConfigError } from '../errors.js';
+import { brokersFromEnv } from './kafkaFromEnv.js';
+import { clientSecurity, type KafkaSecurity } from './KafkaSecurity.js';
 
 /**
  * The only place taskstream constructs a kafkajs client. kafkajs is in maintenance; everything else talks
@@ -9,19 +11,14 @@ import { ConfigError } from '../errors.js';
 export interface KafkaConnectionOptions {
   /** host:port list; default from KAFKA_BROKERS, else 127.0.0.1:9092. */
   readonly brokers?: readonly string[];
+  /** TLS and SASL, as given (see resolveKafka for the environment's); none means plaintext. */
+  readonly security?: KafkaSecurity;
   readonly clientId?: string;
   readonly logger: Logger;
   /** Give up connecting after this long; kept short so a missing broker is reported quickly. */
   readonly connectionTimeoutMs?: number;
   /** How often kafkajs retries a failed request before giving up (its default is 5). */
   readonly retries?: number;
-}
-
-export function brokersFromEnv(): string[] {
-  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
 }
 
 /** The client handle the admin, consumer and producer classes of this folder are built on (opaque elsewhere). */
@@ -37,9 +34,15 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
   // `lib`, not `component`: the logger given is usually a component's (worker, producer), and pino writes a
   // child's binding beside its parent's, so a second `component` made lines with the key twice.
   const log = options.logger.child({ lib: 'kafkajs' });
+  const { ssl, sasl, plainWithoutTls } = clientSecurity(options.security ?? {});
+  if (plainWithoutTls) {
+    log.warn({ brokers }, 'SASL PLAIN without ssl: the password crosses the network unencrypted; set ssl (KAFKA_SSL)');
+  }
   return new Kafka({
     clientId: options.clientId ?? 'taskstream',
     brokers,
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(sasl === undefined ? {} : { sasl }),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     logLevel: logLevel.WARN,

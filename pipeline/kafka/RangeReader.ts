@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { ServiceUnavailableError, TaskstreamError } from '../errors.js';
+import { TaskstreamError } from '../errors.js';
+import { kafkaConnectError } from './connectError.js';
 import { FetchedRecord } from './FetchedRecord.js';
 import type { IncomingRecord } from './records.js';
 
@@ -79,7 +80,7 @@ export class RangeReader {
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
       } catch (err) {
-        throw new ServiceUnavailableError('Kafka', this.address, err);
+        throw kafkaConnectError(this.address, err);
       }
       await consumer.run({
         autoCommit: false,

@@ -1,7 +1,8 @@
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
 import { rootLogger } from '../logging/logger.js';
-import { RecordTooLargeError, SendFailedError, ServiceUnavailableError } from '../errors.js';
+import { RecordTooLargeError, SendFailedError } from '../errors.js';
+import { kafkaConnectError } from './connectError.js';
 import { assertKafkajsPatched } from './kafkajsPatch.js';
 import { createKeyPartitioner } from './KeyPartitioner.js';
 import type { OutgoingRecord, RecordPosition } from './records.js';
@@ -75,7 +76,7 @@ export class RecordProducer {
   async connect(): Promise<void> {
     this.connected ??= this.producer.connect().catch((err: unknown) => {
       this.connected = undefined;
-      throw new ServiceUnavailableError('Kafka', this.address, err);
+      throw kafkaConnectError(this.address, err);
     });
     await this.connected;
   }

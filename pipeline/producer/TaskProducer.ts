@@ -1,9 +1,11 @@
 import type { Logger } from '../logging/logger.js';
 import { rootLogger } from '../logging/logger.js';
 import { RegistryClient } from '../codec/RegistryClient.js';
+import { registryOptionsOf, type RegistryAccess } from '../codec/RegistryEndpoint.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
 import { ConfigError, RecordTooLargeError, SendFailedError } from '../errors.js';
-import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
+import { createKafka } from '../kafka/KafkaConnection.js';
+import { resolveKafka, type KafkaOptions } from '../kafka/kafkaFromEnv.js';
 import { RecordProducer } from '../kafka/RecordProducer.js';
 import type { OutgoingRecord, RecordPosition } from '../kafka/records.js';
 import type { SendOutcome } from '../kafka/RecordProducer.js';
@@ -14,9 +16,8 @@ import { taskTopics } from '../task/taskTopics.js';
 import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
 
-export interface ProducerOptions {
-  readonly brokers?: readonly string[];
-  readonly registryUrl?: string;
+/** Kafka's brokers, TLS and SASL (KafkaOptions) and the registry's address and login (RegistryAccess), then: */
+export interface ProducerOptions extends KafkaOptions, RegistryAccess {
   readonly logger?: Logger;
   /** How long a single enqueue waits for others to share its request (default 2 ms). */
   readonly lingerMs?: number;
@@ -61,12 +62,12 @@ export class TaskProducer {
     if (!(lingerMs >= 0)) throw new ConfigError(`lingerMs must be 0 or more, got ${lingerMs}`);
     if (!Number.isInteger(maxBatch) || maxBatch < 1)
       throw new ConfigError(`maxBatch must be a positive integer, got ${maxBatch}`);
-    const brokers = options.brokers ?? brokersFromEnv();
+    const { brokers, security } = resolveKafka(options);
     const logger = (options.logger ?? rootLogger()).child({ component: 'producer' });
-    const kafka = createKafka({ brokers, logger });
+    const kafka = createKafka({ brokers, security, logger });
     this.records = new RecordProducer(kafka, brokers.join(','), { logger });
     this.admin = new TopicAdmin(kafka, brokers.join(','));
-    this.registry = new RegistryClient({ url: options.registryUrl });
+    this.registry = new RegistryClient(registryOptionsOf(options));
     this.createTopics = options.createTopics ?? true;
     this.maxBatch = maxBatch;
     this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.sendSettled(batch));

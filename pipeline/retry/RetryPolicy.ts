@@ -1,4 +1,4 @@
-import { ConfigError, DecodeError, RegistryUnavailableError, isRetriable } from '../errors.js';
+import { ConfigError, DecodeError, RegistryUnavailableError, ServiceRefusedError, isRetriable } from '../errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
@@ -66,7 +66,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
  * |   (SHUTDOWN)                              |   the next owner runs it; no copy anywhere)            |
  * | lock busy, lock.onBusy 'reschedule'       | hand off to a retry tier, attempt not counted          |
  * | registry unreachable, lock busy ('wait'), | retry in place, attempt not counted, never dead-letter |
- * |   Redis unable to grant the lock          |                                                        |
+ * |   Redis unable to grant the lock, a       |                                                        |
+ * |   service refusing credentials or TLS     |                                                        |
  * | bytes that do not decode                  | dead-letter at once                                    |
  * | retriable: false (UnrecoverableError, …)  | dead-letter at once                                    |
  * | anything else, attempts left              | retry after backoff                                    |
@@ -91,7 +92,8 @@ export function decideFailure(
       ? { kind: 'reschedule', delayMs }
       : { kind: 'retry', delayMs, consumesAttempt: false };
   }
-  if (err instanceof RegistryUnavailableError || code === 'LOCK_UNAVAILABLE') {
+  // A service refusing our credentials or TLS is the deployment's to fix, not the task's: it waits, as for an outage.
+  if (err instanceof RegistryUnavailableError || err instanceof ServiceRefusedError || code === 'LOCK_UNAVAILABLE') {
     return { kind: 'retry', delayMs: backoffMs(policy, Math.min(attempt, 6), random), consumesAttempt: false };
   }
   if (err instanceof DecodeError || !isRetriable(err)) return { kind: 'dead-letter' };

@@ -5,7 +5,10 @@ import { Registry } from 'prom-client';
 import { RegistryClient } from '../codec/RegistryClient.js';
 import { ConfigError } from '../errors.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
-import { brokersFromEnv, createKafka } from '../kafka/KafkaConnection.js';
+import { createKafka, type KafkaClient } from '../kafka/KafkaConnection.js';
+import { resolveKafka } from '../kafka/kafkaFromEnv.js';
+import type { KafkaSecurity } from '../kafka/KafkaSecurity.js';
+import { registryOptionsOf } from '../codec/RegistryEndpoint.js';
 import { GroupConsumer } from '../kafka/GroupConsumer.js';
 import { RecordProducer } from '../kafka/RecordProducer.js';
 import { TopicAdmin } from '../kafka/TopicAdmin.js';
@@ -57,7 +60,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private readonly log: Logger;
   private readonly budget: ProcessBudget;
   private readonly brokers: string[];
-  private readonly kafka;
+  private readonly security: KafkaSecurity;
+  private readonly kafka: KafkaClient;
   private readonly producer: RecordProducer;
   private readonly registry: RegistryClient;
   private readonly runners: TaskTypeRunner[] = [];
@@ -83,10 +87,10 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     this.options = resolveWorkerOptions(options);
     this.log = (options.logger ?? rootLogger()).child({ component: 'worker', workerId: this.id });
     this.budget = new ProcessBudget(this.options.maxHeldTasks, this.options.concurrency);
-    this.brokers = options.brokers ? [...options.brokers] : brokersFromEnv();
-    this.kafka = createKafka({ brokers: this.brokers, logger: this.log, clientId: `taskstream-worker-${this.id}` });
+    ({ brokers: this.brokers, security: this.security } = resolveKafka(options));
+    this.kafka = this.kafkaClient(`taskstream-worker-${this.id}`);
     this.producer = new RecordProducer(this.kafka, this.brokers.join(','), { logger: this.log });
-    this.registry = new RegistryClient({ url: options.registryUrl });
+    this.registry = new RegistryClient(registryOptionsOf(options));
     for (const h of this.options.handlers) this.countersByType.set(h.task.name, new TaskCounters());
     this.metrics = options.metricsRegistry ?? new Registry();
     registerWorkerMetrics(this.metrics, this);
@@ -97,6 +101,10 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       this.id,
       this.log,
     );
+  }
+
+  private kafkaClient(clientId: string, retries?: number): KafkaClient {
+    return createKafka({ brokers: this.brokers, security: this.security, logger: this.log, clientId, retries });
   }
 
   start(): Promise<void> {
@@ -225,10 +233,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     if (!this.running) return [];
     // Its own client with few retries (a fresh connection may meet a coordinator still loading): with the brokers
     // away a scrape must still answer within its timeout, which WorkerMetrics bounds at 2 s.
-    this.lagAdmin ??= new GroupAdmin(
-      createKafka({ brokers: this.brokers, logger: this.log, clientId: `taskstream-lag-${this.id}`, retries: 2 }),
-      this.brokers.join(','),
-    );
+    this.lagAdmin ??= new GroupAdmin(this.kafkaClient(`taskstream-lag-${this.id}`, 2), this.brokers.join(','));
     const admin = this.lagAdmin;
     const reading = Promise.all(
       this.runners

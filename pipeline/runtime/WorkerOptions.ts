@@ -2,8 +2,11 @@ import { ConfigError } from '../errors.js';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging/logger.js';
 import type { HandlerBinding } from './TaskContext.js';
+import type { RegistryAccess } from '../codec/RegistryEndpoint.js';
+import type { KafkaOptions } from '../kafka/kafkaFromEnv.js';
 
-export interface WorkerOptions {
+/** Kafka's brokers, TLS and SASL (KafkaOptions) and the registry's address and login (RegistryAccess), then: */
+export interface WorkerOptions extends KafkaOptions, RegistryAccess {
   /** The task types this worker serves, each with its handler (see `handle`). */
   readonly handlers: readonly HandlerBinding[];
   /** Consumer groups are `<groupPrefix>.<task name>` (default `taskstream`). */
@@ -27,8 +30,6 @@ export interface WorkerOptions {
   readonly commitIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
-  readonly brokers?: readonly string[];
-  readonly registryUrl?: string;
   /** Needed only for shared rate limits; default REDIS_URL, else redis://127.0.0.1:6379. */
   readonly redisUrl?: string;
   readonly logger?: Logger;
@@ -43,7 +44,7 @@ export interface WorkerOptions {
   readonly testHooks?: { readonly afterHandOff?: (taskId: string, topic: string) => Promise<void> };
 }
 
-type OptionalKeys = 'brokers' | 'registryUrl' | 'redisUrl' | 'logger' | 'testHooks' | 'metricsRegistry';
+type OptionalKeys = keyof KafkaOptions | keyof RegistryAccess | 'redisUrl' | 'logger' | 'testHooks' | 'metricsRegistry';
 export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, OptionalKeys>> & Pick<WorkerOptions, OptionalKeys>;
 
 function positiveInt(field: string, value: number): number {

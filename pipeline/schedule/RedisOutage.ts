@@ -1,17 +1,22 @@
-import { ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { maskUrl } from '../security/maskUrl.js';
+import { redisFailure } from '../redis/redisConnection.js';
 
 /**
- * Wraps the scheduler's Redis calls: a failure becomes a retriable ServiceUnavailableError naming the address,
- * and is logged once per outage, not once per tick (a schedule firing every second would flood the log).
+ * Wraps the scheduler's Redis calls: a failure becomes a ServiceUnavailableError (retriable) or, for a refused
+ * login, an AuthenticationError, naming the address, and is logged once per outage, not once per tick (a schedule firing every second would flood the log).
  */
 export class RedisOutage {
   private down = false;
+  /** The address as printed: its password masked. */
+  private readonly url: string;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.url = maskUrl(url);
+  }
 
   async call<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -19,13 +24,14 @@ export class RedisOutage {
       this.answered();
       return result;
     } catch (err) {
-      this.failed(err);
-      throw new ServiceUnavailableError('Redis', this.url, err);
+      const failure = redisFailure(this.url, err);
+      this.failed(failure);
+      throw failure;
     }
   }
 
   failed(err: unknown): void {
-    if (!this.down) this.log.warn({ err, url: this.url }, 'Redis does not answer; not firing, retrying');
+    if (!this.down) this.log.warn({ err, url: this.url }, 'Redis failed; not firing, retrying');
     this.down = true;
   }
 

@@ -61,7 +61,8 @@ export class Scheduler {
       instance: this.instanceId,
     });
     this.outage = new RedisOutage(this.redisUrl, this.log);
-    this.producer = new TaskProducer({ brokers: options.brokers, registryUrl: options.registryUrl, logger: this.log });
+    const { brokers, ssl, sasl, registryUrl, registryAuth, registryCa } = options;
+    this.producer = new TaskProducer({ brokers, ssl, sasl, registryUrl, registryAuth, registryCa, logger: this.log });
   }
 
   /**

@@ -1,12 +1,13 @@
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import type { RegistryAccess } from '../codec/RegistryEndpoint.js';
+import type { KafkaOptions } from '../kafka/kafkaFromEnv.js';
 import type { ScheduleDefinition } from './defineSchedule.js';
 
-export interface SchedulerOptions {
+/** Kafka's brokers, TLS and SASL (KafkaOptions) and the registry's address and login (RegistryAccess) as for a producer. */
+export interface SchedulerOptions extends KafkaOptions, RegistryAccess {
   /** Schedules made with `defineSchedule`; names must be unique. */
   readonly schedules: readonly ScheduleDefinition[];
-  readonly brokers?: readonly string[];
-  readonly registryUrl?: string;
   /** Where the lease and the last fired ticks live (default REDIS_URL, else redis://127.0.0.1:6379). */
   readonly redisUrl?: string;
   readonly logger?: Logger;

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { LocalStack } from '../../ops/stack/LocalStack.js';
 import { SINGLE_NODE, stackPaths } from '../../ops/stack/StackConfig.js';
+import { portOpen } from '../../ops/stack/probes.js';
+import type { SaslSslEndpoint } from '../../ops/stack/SaslSslListener.js';
 import type { Services } from './services.js';
 import { startContainers } from './containers.js';
 import { DEFAULT_DATABASE_URL } from '../../consumers/report/postgresFromEnv.js';
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       redisUrl: REDIS_URL,
       databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
       source: 'env',
+      saslSsl: await answeringSaslSsl(new LocalStack(stackPaths(), SINGLE_NODE)),
     });
     return undefined;
   }
@@ -38,8 +41,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     redisUrl: stack.redisUrl,
     databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
     source: 'local',
+    saslSsl: await answeringSaslSsl(stack),
   });
   return undefined;
+}
+
+/** The local stack's SASL_SSL listener if its certificates exist and every node's port answers. */
+async function answeringSaslSsl(stack: LocalStack): Promise<SaslSslEndpoint | undefined> {
+  const endpoint = stack.saslSsl.endpoint();
+  if (!endpoint) return undefined;
+  const ports = stack.layout.nodes.map((n) => n.saslSslPort ?? 0);
+  return (await Promise.all(ports.map((p) => portOpen(p)))).every(Boolean) ? endpoint : undefined;
 }
 
 function provide(project: TestProject, services: Services): void {

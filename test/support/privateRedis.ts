@@ -20,13 +20,14 @@ export interface PrivateRedis {
 
 /**
  * A redis-server of the test's own on a free loopback port, with persistence off, so a test can kill it
- * without touching the shared Redis. Killed after the test.
+ * without touching the shared Redis. Killed after the test. `extraArgs` are given to redis-server as they are
+ * (a TLS port, ACL users).
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(extraArgs: readonly string[] = []): Promise<PrivateRedis> {
   if (!fs.existsSync(REDIS_SERVER)) throw new Error(`no redis-server at ${REDIS_SERVER} (set REDIS_SERVER_BIN)`);
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taskstream-redis-'));
-  let child = await launch(port, dir);
+  let child = await launch(port, dir, extraArgs);
   onCleanup(async () => {
     await kill(child);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -36,15 +37,18 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     restartLosingData: async () => {
       await kill(child);
-      child = await launch(port, dir);
+      child = await launch(port, dir, extraArgs);
     },
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
   };
 }
 
-async function launch(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+async function launch(port: number, dir: string, extraArgs: readonly string[]): Promise<ChildProcess> {
+  const args = [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    ...extraArgs,
+  ];
   const child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -77,7 +81,7 @@ function pongs(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

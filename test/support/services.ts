@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import type { SaslSslEndpoint } from '../../ops/stack/SaslSslListener.js';
 
 /** Where the real services of this test run are, as the global setup chose them. */
 export interface Services {
@@ -9,6 +10,8 @@ export interface Services {
   readonly databaseUrl: string;
   /** 'local' when the local stack (ours, controllable for fault tests) serves them. */
   readonly source: 'env' | 'testcontainers' | 'local';
+  /** The local stack's SASL_SSL listener, when it answers (whatever serves the other addresses). */
+  readonly saslSsl?: SaslSslEndpoint;
 }
 
 declare module 'vitest' {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AuthenticationError,
   ConfigError,
   DecodeError,
   HandlerTimeoutError,
   RegistryUnavailableError,
   TaskstreamError,
+  TlsError,
   UnrecoverableError,
 } from '../../pipeline/errors.js';
 import { LockBusyError, LockUnavailableError } from '../../pipeline/locks/TaskLocks.js';
@@ -37,6 +39,17 @@ describe('decideFailure: the table in its doc comment', () => {
       const shutdown = new TaskstreamError('SHUTDOWN', 'worker is shutting down');
       expect(decideFailure(shutdown, 1, policy, top)).toEqual({ kind: 'retry', delayMs: 0, consumesAttempt: false });
       expect(decideFailure(shutdown, 99, policy, top)).toEqual({ kind: 'retry', delayMs: 0, consumesAttempt: false });
+    });
+  });
+
+  describe('a service refusing our credentials or TLS', () => {
+    it('waits in place without consuming an attempt, and never dead-letters, like an outage', () => {
+      for (const err of [
+        new AuthenticationError('schema registry', 'https://registry', 'HTTP 401', 'check the login'),
+        new TlsError('schema registry', 'https://registry', 'self-signed certificate', 'give the CA'),
+      ]) {
+        expect(decideFailure(err, 50, policy, top)).toEqual({ kind: 'retry', delayMs: 3200, consumesAttempt: false });
+      }
     });
   });
 

@@ -4,6 +4,7 @@ import {
   DecodeError,
   HandlerTimeoutError,
   RegistryUnavailableError,
+  ServiceUnavailableError,
   TaskstreamError,
   UnrecoverableError,
   isRetriable,
@@ -136,5 +137,21 @@ describe('isRetriable', () => {
       },
     };
     expect(() => isRetriable(odd)).not.toThrow();
+  });
+});
+
+describe('errors naming an address', () => {
+  it('mask the password of a Redis URL in the message and in `address`', () => {
+    const err = new ServiceUnavailableError('Redis', 'redis://app:s3cret@cache:6379');
+    expect(err.message).toBe(
+      'Redis does not answer at redis://app:***@cache:6379; start the local stack with `npx taskstream stack up` (or set the address)',
+    );
+    expect(err.address).toBe('redis://app:***@cache:6379');
+  });
+
+  it('mask the password of a registry URL', () => {
+    expect(new RegistryUnavailableError('http://svc:s3cret@registry:8081').message).toBe(
+      'schema registry at http://svc:***@registry:8081 did not answer',
+    );
   });
 });

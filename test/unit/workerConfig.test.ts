@@ -10,7 +10,16 @@ import { capturingLogger } from './support/capturingLogger.js';
 const file = '/app/taskstream.config.ts';
 
 function config(overrides: Partial<LoadedConfig> = {}): LoadedConfig {
-  return { tasks: shippedTasks, schedules: [], handlers: [], worker: {}, source: file, ...overrides };
+  return {
+    tasks: shippedTasks,
+    schedules: [],
+    handlers: [],
+    worker: {},
+    kafka: {},
+    registry: {},
+    source: file,
+    ...overrides,
+  };
 }
 
 describe('workerHandlers', () => {

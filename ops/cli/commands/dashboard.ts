@@ -23,7 +23,7 @@ export function registerDashboardCommand(program: Command): void {
       // Schedules live in Redis; the page still shows the task types when Redis is away.
       const redis = config.schedules.length > 0 ? createRedis(redisUrlFromEnv(), cliLogger()) : undefined;
       try {
-        await withKafka(async (admins) => {
+        await withKafka(config, async (admins) => {
           const server = await startDashboard({
             tasks: config.tasks,
             admins,

@@ -71,9 +71,10 @@ export function registerDlqCommand(program: Command): void {
       .argument('<type>', 'task type name (from --config)'),
   ).action(async (type: string, opts: FilterOptions, cmd: Command) => {
     const filter = filterOf(opts);
-    const task = findTask(await configOf(cmd), type);
+    const config = await configOf(cmd);
+    const task = findTask(config, type);
     const topic = dlqTopicOf(task.topic);
-    await withKafka(async (admins) => {
+    await withKafka(config, async (admins) => {
       const rows = (await readDeadLetters(admins, topic)).map(rowOf).filter((r) => matches(r, filter));
       if (opts.json) return printJson(rows);
       if (rows.length === 0) return say(`no dead letters in ${topic}${isFiltered(filter) ? ' match' : ''}`);
@@ -90,9 +91,10 @@ export function registerDlqCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (type: string, position: string, opts: { json?: boolean }, cmd: Command) => {
       const wanted = parsePosition(position);
-      const task = findTask(await configOf(cmd), type);
+      const config = await configOf(cmd);
+      const task = findTask(config, type);
       const topic = dlqTopicOf(task.topic);
-      await withKafka(async (admins) => {
+      await withKafka(config, async (admins) => {
         const bounds = await dlqBounds(admins, topic);
         const partition = wanted.partition ?? partitionHolding(bounds, wanted.offset, position);
         const range = bounds.find((b) => b.partition === partition);
@@ -104,7 +106,7 @@ export function registerDlqCommand(program: Command): void {
         }
         const [record] = await readRanges(admins, topic, [{ partition, from: wanted.offset, to: wanted.offset + 1n }]);
         if (!record) throw new OperationFailed(`no record at ${partition}:${wanted.offset} of ${topic}`);
-        const payload = await decodePayload(task, record.value);
+        const payload = await decodePayload(task, record.value, config.registry);
         if (opts.json) {
           return printJson({
             topic,
@@ -133,7 +135,7 @@ export function registerDlqCommand(program: Command): void {
     .action(async (type: string, opts: ReplayOptions, cmd: Command) => {
       const filter = filterOf(opts);
       if (opts.dryRun && opts.execute) throw new UsageError('give --dry-run or --execute, not both');
-      const task = findTask(await configOf(cmd), type);
-      await replayDeadLetters(task, filter, opts);
+      const config = await configOf(cmd);
+      await replayDeadLetters(config, findTask(config, type), filter, opts);
     });
 }

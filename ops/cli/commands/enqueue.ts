@@ -9,7 +9,15 @@ import { findTask } from '../config/loadConfig.js';
 import { UsageError } from '../UsageError.js';
 import { ndjsonLines } from '../shared/ndjsonLines.js';
 import { note, printJson, say } from '../shared/output.js';
-import { cliLogger, configOf, OperationFailed, probeKafka, translateErrors } from '../shared/services.js';
+import {
+  cliLogger,
+  configOf,
+  connectionOptions,
+  OperationFailed,
+  probeKafka,
+  translateErrors,
+  type Connections,
+} from '../shared/services.js';
 
 interface EnqueueCliOptions {
   file?: string;
@@ -62,13 +70,19 @@ Examples:
         throw new UsageError('--id names one task; it cannot be used with --file');
       }
       if (opts.skipBad && opts.file === undefined) throw new UsageError('--skip-bad only applies to --file');
-      const task = findTask(await configOf(cmd), type);
-      if (opts.file !== undefined) await enqueueFile(task, opts.file, opts);
-      else await enqueueOne(task, json, opts);
+      const config = await configOf(cmd);
+      const task = findTask(config, type);
+      if (opts.file !== undefined) await enqueueFile(config, task, opts.file, opts);
+      else await enqueueOne(config, task, json, opts);
     });
 }
 
-async function enqueueOne(task: TaskDefinition, json: string | undefined, opts: EnqueueCliOptions): Promise<void> {
+async function enqueueOne(
+  config: Connections,
+  task: TaskDefinition,
+  json: string | undefined,
+  opts: EnqueueCliOptions,
+): Promise<void> {
   let text = json;
   if (text === undefined) {
     if (process.stdin.isTTY) {
@@ -85,7 +99,7 @@ async function enqueueOne(task: TaskDefinition, json: string | undefined, opts: 
   // Checked before connecting: a bad payload is refused (naming the field) even when Kafka is down.
   validator(task)(payload);
   let sent: Sent | undefined;
-  await send(task, [payload], 1, options(opts), (s) => (sent = s));
+  await send(config, task, [payload], 1, options(opts), (s) => (sent = s));
   if (sent === undefined) return;
   if (opts.json) return printJson({ type: task.name, ...sent });
   say(
@@ -97,7 +111,12 @@ async function enqueueOne(task: TaskDefinition, json: string | undefined, opts: 
  * Checks every line, then sends the good ones. A file is read twice (checked, then sent) so that it is never
  * held in memory; stdin cannot be read twice, so its good payloads are kept from the check to the send.
  */
-async function enqueueFile(task: TaskDefinition, file: string, opts: EnqueueCliOptions): Promise<void> {
+async function enqueueFile(
+  config: Connections,
+  task: TaskDefinition,
+  file: string,
+  opts: EnqueueCliOptions,
+): Promise<void> {
   const validate = validator(task);
   const kept: unknown[] | undefined = file === '-' ? [] : undefined;
   const bad: BadLine[] = [];
@@ -131,7 +150,7 @@ async function enqueueFile(task: TaskDefinition, file: string, opts: EnqueueCliO
   let sent;
   try {
     const payloads = kept ?? goodPayloads(file, new Set(bad.map((b) => b.line)));
-    sent = await send(task, payloads, good, options(opts), () => bar?.increment());
+    sent = await send(config, task, payloads, good, options(opts), () => bar?.increment());
   } finally {
     bar?.stop();
   }
@@ -160,6 +179,7 @@ type Sent = Awaited<ReturnType<TaskProducer['enqueue']>>;
  * many went out before it.
  */
 async function send(
+  config: Connections,
   task: TaskDefinition,
   payloads: Iterable<unknown> | AsyncIterable<unknown>,
   total: number,
@@ -167,8 +187,8 @@ async function send(
   onSent: (sent: Sent) => void,
 ): Promise<number> {
   if (total === 0) return 0;
-  await probeKafka();
-  const producer = new TaskProducer({ logger: cliLogger() });
+  await probeKafka(config);
+  const producer = new TaskProducer({ ...connectionOptions(config), logger: cliLogger() });
   let count = 0;
   try {
     await translateErrors(async () => {

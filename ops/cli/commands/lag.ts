@@ -19,7 +19,7 @@ the group never committed counts from its earliest stored record, where a worker
     )
     .action(async (opts: { type?: string; group?: string; json?: boolean }, cmd: Command) => {
       const config = await configOf(cmd);
-      await withKafka(async ({ groups, topics }) => {
+      await withKafka(config, async ({ groups, topics }) => {
         const targets = await resolveTargets(config, opts, groups, topics);
         const reports = [];
         for (const t of targets) {

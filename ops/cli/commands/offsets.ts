@@ -5,7 +5,7 @@ import { OffsetAdmin } from '../../../pipeline/kafka/OffsetAdmin.js';
 import { parseIsoDateTime, parseIsoDuration } from '../isoTime.js';
 import { planReset, totals, type PartitionPlan, type PartitionState, type ResetTarget } from '../offsets/resetPlan.js';
 import { note, printJson, printTable, say } from '../shared/output.js';
-import { OperationFailed, withKafka, withRedis } from '../shared/services.js';
+import { configOf, OperationFailed, withKafka, withRedis, type Connections } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 interface ResetOptions {
@@ -72,11 +72,11 @@ export function registerOffsetsCommand(program: Command): void {
     .option('--execute', 'apply the plan')
     .option('--json', 'print JSON')
     .addHelpText('after', DEDUPE_HELP)
-    .action(async (opts: ResetOptions) => {
+    .action(async (opts: ResetOptions, cmd: Command) => {
       const target = parseTarget(opts);
       if (opts.dryRun && opts.execute) throw new UsageError('give --dry-run or --execute, not both');
       const only = opts.partitions === undefined ? undefined : parsePartitions(opts.partitions);
-      await resetOffsets(opts, target, only);
+      await resetOffsets(await configOf(cmd), opts, target, only);
     });
 }
 
@@ -119,10 +119,15 @@ function parsePartitions(text: string): number[] {
   return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
 
-async function resetOffsets(opts: ResetOptions, target: ResetTarget, only: number[] | undefined): Promise<void> {
+async function resetOffsets(
+  config: Connections,
+  opts: ResetOptions,
+  target: ResetTarget,
+  only: number[] | undefined,
+): Promise<void> {
   const { group, topic } = opts;
   const execute = opts.execute === true;
-  await withKafka(async ({ topics, groups, address, kafka }) => {
+  await withKafka(config, async ({ topics, groups, address, kafka }) => {
     if (!(await topics.listTopics()).includes(topic)) throw new OperationFailed(`topic "${topic}" does not exist`);
     let bounds = await groups.fetchTopicOffsets(topic);
     if (only) {

@@ -4,7 +4,7 @@ import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.j
 import { Scheduler } from '../../../pipeline/schedule/index.js';
 import { duration, formatDuration, printJson, printTable, say } from '../shared/output.js';
 import { listSchedules, schedulerGroupArg } from '../shared/scheduleListing.js';
-import { configOf, probeKafka, translateErrors, withRedis } from '../shared/services.js';
+import { configOf, connectionOptions, probeKafka, translateErrors, withRedis } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 interface GroupOption {
@@ -65,10 +65,16 @@ pipeline/schedule/README.md). Logs are JSON lines on stdout.`,
       }
       const name = schedulerGroupArg('--group', opts.group);
       // Fail at once, in one line, when a service is away; once running, the scheduler rides out outages.
-      await probeKafka();
+      await probeKafka(config);
       await withRedis(async () => undefined);
       const log = createLogger({ component: 'taskstream-schedule' });
-      const scheduler = new Scheduler({ schedules: config.schedules, group: name, leaseMs: opts.lease, logger: log });
+      const scheduler = new Scheduler({
+        ...connectionOptions(config),
+        schedules: config.schedules,
+        group: name,
+        leaseMs: opts.lease,
+        logger: log,
+      });
       shutdownOnSignals(scheduler, log);
       await translateErrors(() => scheduler.start());
     });

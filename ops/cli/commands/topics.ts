@@ -39,7 +39,7 @@ export function registerTopicsCommand(program: Command): void {
     .action(async (type: string | undefined, opts: CreateOptions, cmd: Command) => {
       const config = await configOf(cmd);
       const tasks = selectTasks(config, type);
-      await withKafka(async ({ topics: admin }) => {
+      await withKafka(config, async ({ topics: admin }) => {
         const specs = tasks.flatMap((task) => taskTopics(task).map((spec) => ({ task, spec: override(spec, opts) })));
         const existing = new Set(await admin.listTopics());
         const created = new Set(await admin.ensureTopics(specs.map((s) => s.spec)));
@@ -84,7 +84,7 @@ export function registerTopicsCommand(program: Command): void {
     .action(async (type: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const config = await configOf(cmd);
       const tasks = selectTasks(config, type);
-      await withKafka(async ({ topics: admin }) => {
+      await withKafka(config, async ({ topics: admin }) => {
         const existing = new Set(await admin.listTopics());
         const rows = await Promise.all(
           tasks.flatMap((task) =>
@@ -113,7 +113,7 @@ export function registerTopicsCommand(program: Command): void {
     .action(async (name: string, opts: { json?: boolean; allConfig?: boolean }, cmd: Command) => {
       const config = await configOf(cmd);
       const task = config.tasks.find((t) => t.name === name);
-      await withKafka(async ({ topics: admin }) => {
+      await withKafka(config, async ({ topics: admin }) => {
         const existing = new Set(await admin.listTopics());
         let names: string[];
         if (task) {

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { workerHandlers } from '../config/workerHandlers.js';
 import { UsageError } from '../UsageError.js';
 import { portNumber } from '../shared/output.js';
+import { connectionOptions } from '../shared/services.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -33,7 +34,12 @@ resize-image (TASKSTREAM_IMAGES_DIR, TASKSTREAM_IMAGE_THREADS). A config named w
       const { config: explicit } = cmd.optsWithGlobals<{ config?: string }>();
       const config = await loadConfig(explicit);
       const consumers = await workerHandlers(config, explicit !== undefined, log);
-      const worker = new Worker({ ...config.worker, handlers: consumers.handlers, logger: log });
+      const worker = new Worker({
+        ...connectionOptions(config),
+        ...config.worker,
+        handlers: consumers.handlers,
+        logger: log,
+      });
       // Served before the worker starts: /healthz answers at once, /readyz says 503 until the groups are joined.
       const ops = port === undefined ? undefined : await startOpsServer({ worker, port, host: opts.metricsHost, log });
       const close = async (): Promise<void> => {

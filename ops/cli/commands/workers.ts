@@ -67,7 +67,7 @@ workers publish them to Redis every 5 s (an entry expires 15 s after its worker 
     )
     .action(async (opts: WorkersOptions, cmd: Command) => {
       const config = await configOf(cmd);
-      await withKafka(async ({ groups, topics, address }) => {
+      await withKafka(config, async ({ groups, topics, address }) => {
         const targets = await resolveTargets(config, opts, groups, topics);
         const first = await Promise.all(targets.map((t) => sample(groups, t)));
         const t0 = Date.now();

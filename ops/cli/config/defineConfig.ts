@@ -1,4 +1,6 @@
 import type { HandlerBinding, TaskDefinition } from '../../../pipeline/index.js';
+import type { RegistryOptions } from '../../../pipeline/codec/RegistryEndpoint.js';
+import type { KafkaOptions } from '../../../pipeline/kafka/kafkaFromEnv.js';
 import type { ScheduleDefinition } from '../../../pipeline/schedule/index.js';
 
 /** The options of `taskstream worker` a config may set; the rest keep the Worker's defaults. */
@@ -21,6 +23,14 @@ export interface TaskstreamConfig {
   readonly handlers?: readonly HandlerBinding[];
   /** Options of `taskstream worker`. */
   readonly worker?: WorkerConfig;
+  /**
+   * How every command reaches Kafka: `brokers`, `ssl` (true, or { ca, cert, key } as PEM text) and `sasl`
+   * ({ mechanism, username, password }). Each field left out comes from its environment variable (KAFKA_BROKERS,
+   * KAFKA_SSL*, KAFKA_SASL*); read a password from the environment rather than writing it here.
+   */
+  readonly kafka?: KafkaOptions;
+  /** How every command reaches the schema registry: `url`, `auth` ({ username, password } or { token }), `ca`. */
+  readonly registry?: RegistryOptions;
 }
 
 /**
@@ -32,6 +42,7 @@ export interface TaskstreamConfig {
  *   schedules: [dailyReport],
  *   handlers: [handle(sendEmail, async (email, ctx) => …)],
  *   worker: { concurrency: 50 },
+ *   kafka: { ssl: true, sasl: { mechanism: 'SCRAM-SHA-512', username: 'svc', password: process.env.KAFKA_PASSWORD ?? '' } },
  * });
  * ```
  */

@@ -6,6 +6,9 @@ import type { ScheduleDefinition } from '../../../pipeline/schedule/defineSchedu
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import type { HandlerBinding } from '../../../pipeline/runtime/TaskContext.js';
 import { checkHandlers, checkWorkerOptions } from './checkWorkerConfig.js';
+import { checkKafkaSection, checkRegistrySection } from './checkConnections.js';
+import type { RegistryOptions } from '../../../pipeline/codec/RegistryEndpoint.js';
+import type { KafkaOptions } from '../../../pipeline/kafka/kafkaFromEnv.js';
 import type { WorkerConfig } from './defineConfig.js';
 
 /** The config files looked for in the working folder, in this order. */
@@ -19,6 +22,10 @@ export interface LoadedConfig {
   readonly handlers: readonly HandlerBinding[];
   /** The config's `worker` options ({} when it sets none). */
   readonly worker: WorkerConfig;
+  /** The config's `kafka` section ({} when none: the environment's settings apply). */
+  readonly kafka: KafkaOptions;
+  /** The config's `registry` section ({} when none). */
+  readonly registry: RegistryOptions;
   /** The file the tasks came from, or 'shipped' when no config file was found. */
   readonly source: string;
 }
@@ -26,7 +33,7 @@ export interface LoadedConfig {
 /**
  * Finds the project's task types: `--config <path>`, else `taskstream.config.ts` or `.js` in `cwd`, else
  * the task types taskstream ships. The module is loaded with a dynamic import (bin.js registers tsx, so a
- * `.ts` file works as is) and must default-export `{ tasks, schedules?, handlers?, worker? }` (see `defineConfig`).
+ * `.ts` file works as is) and must default-export `{ tasks, schedules?, handlers?, worker?, kafka?, registry? }` (see `defineConfig`).
  */
 export async function loadConfig(explicitPath: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
   let file: string | undefined;
@@ -38,7 +45,7 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
   }
   if (file === undefined) {
     const { shippedTasks } = await import('../../../schemas/tasks.js');
-    return { tasks: shippedTasks, schedules: [], handlers: [], worker: {}, source: 'shipped' };
+    return { tasks: shippedTasks, schedules: [], handlers: [], worker: {}, kafka: {}, registry: {}, source: 'shipped' };
   }
   let mod: { default?: unknown };
   try {
@@ -58,6 +65,8 @@ export async function loadConfig(explicitPath: string | undefined, cwd = process
     schedules: checkSchedules(mod.default, tasks, file),
     handlers: checkHandlers(mod.default, tasks, file),
     worker: checkWorkerOptions(mod.default, file),
+    kafka: checkKafkaSection(mod.default, file),
+    registry: checkRegistrySection(mod.default, file),
     source: file,
   };
 }

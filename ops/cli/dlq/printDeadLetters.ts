@@ -1,5 +1,6 @@
 import { unframe } from '../../../pipeline/codec/ConfluentFrame.js';
 import { RegistryClient } from '../../../pipeline/codec/RegistryClient.js';
+import type { RegistryOptions } from '../../../pipeline/codec/RegistryEndpoint.js';
 import { TaskCodec } from '../../../pipeline/codec/TaskCodec.js';
 import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
 import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
@@ -14,11 +15,15 @@ export interface DecodedPayload {
   readonly hex: string | null;
 }
 
-export async function decodePayload(task: TaskDefinition, value: Buffer | null): Promise<DecodedPayload> {
+export async function decodePayload(
+  task: TaskDefinition,
+  value: Buffer | null,
+  registry: RegistryOptions,
+): Promise<DecodedPayload> {
   let schemaId: number | null = null;
   try {
     schemaId = unframe(value).schemaId;
-    const payload = await new TaskCodec(task, new RegistryClient()).decode(value);
+    const payload = await new TaskCodec(task, new RegistryClient(registry)).decode(value);
     return { schemaId, payload: jsonSafe(payload), decodeError: null, hex: null };
   } catch (err) {
     return {

@@ -4,7 +4,7 @@ import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
 import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { printJson, say } from '../shared/output.js';
-import { OperationFailed, withKafka, withRedis, type KafkaAdmins } from '../shared/services.js';
+import { OperationFailed, withKafka, withRedis, type Connections, type KafkaAdmins } from '../shared/services.js';
 import { matches, positionOf, replayCopy, rowOf, type DeadLetterFilter } from './deadLetters.js';
 import { printRows } from './printDeadLetters.js';
 import { readDeadLetters } from './readDeadLetters.js';
@@ -18,13 +18,14 @@ export interface ReplayOptions {
 
 /** `dlq replay`: the chosen dead letters, each copied back to the task topic once (dry run unless executing). */
 export async function replayDeadLetters(
+  config: Connections,
   task: TaskDefinition,
   filter: DeadLetterFilter,
   opts: ReplayOptions,
 ): Promise<void> {
   const dlq = dlqTopicOf(task.topic);
   const execute = opts.execute === true;
-  await withKafka(async (admins) => {
+  await withKafka(config, async (admins) => {
     const chosen = (await readDeadLetters(admins, dlq)).filter((r) => matches(rowOf(r), filter));
     if (execute && !(await admins.topics.listTopics()).includes(task.topic)) {
       throw new OperationFailed(`topic "${task.topic}" of task type "${task.name}" does not exist`);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Command } from 'commander';
+import type { RegistryAccess } from '../../../pipeline/codec/RegistryEndpoint.js';
 import {
   RegistryUnavailableError,
   ServiceUnavailableError,
@@ -8,9 +9,10 @@ import {
   type ErrorCode,
 } from '../../../pipeline/errors.js';
 import { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
-import { brokersFromEnv, createKafka, type KafkaClient } from '../../../pipeline/kafka/KafkaConnection.js';
+import { createKafka, type KafkaClient } from '../../../pipeline/kafka/KafkaConnection.js';
+import { resolveKafka, type KafkaOptions } from '../../../pipeline/kafka/kafkaFromEnv.js';
 import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
-import type { Logger } from '../../../pipeline/logging/logger.js';
+import { loggerOptions, type Logger } from '../../../pipeline/logging/logger.js';
 import { createRedis, pingRedis, redisUrlFromEnv } from '../../../pipeline/redis/redisConnection.js';
 import { loadConfig, type LoadedConfig } from '../config/loadConfig.js';
 
@@ -28,7 +30,7 @@ let logger: Logger | undefined;
  * routes never mix into a table or into `--json` output.
  */
 export function cliLogger(): Logger {
-  logger ??= pino({ level: process.env.TASKSTREAM_LOG_LEVEL ?? 'silent' }, pino.destination(2));
+  logger ??= pino(loggerOptions('silent'), pino.destination(2));
   return logger;
 }
 
@@ -36,6 +38,15 @@ export function cliLogger(): Logger {
 export function configOf(command: Command): Promise<LoadedConfig> {
   const { config } = command.optsWithGlobals<{ config?: string }>();
   return loadConfig(config);
+}
+
+/** The config's `kafka` and `registry` sections: what the CLI connects with, the environment filling the rest. */
+export type Connections = Pick<LoadedConfig, 'kafka' | 'registry'>;
+
+/** The options of a TaskProducer, Worker or Scheduler the CLI makes: the config's sections under their names. */
+export function connectionOptions(config: Connections): KafkaOptions & RegistryAccess {
+  const { kafka, registry } = config;
+  return { ...kafka, registryUrl: registry.url, registryAuth: registry.auth, registryCa: registry.ca };
 }
 
 export interface KafkaAdmins {
@@ -52,11 +63,11 @@ export interface KafkaAdmins {
  * the admin clients that do the work keep kafkajs's retries for transient errors such as a coordinator
  * that is still loading.
  */
-export async function withKafka<T>(fn: (admins: KafkaAdmins) => Promise<T>): Promise<T> {
-  const brokers = brokersFromEnv();
+export async function withKafka<T>(config: Connections, fn: (admins: KafkaAdmins) => Promise<T>): Promise<T> {
+  const { brokers, security } = resolveKafka(config.kafka);
   const address = brokers.join(',');
-  await probeKafka();
-  const kafka = createKafka({ brokers, logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
+  await probeKafka(config);
+  const kafka = createKafka({ brokers, security, logger: cliLogger(), clientId: 'taskstream-cli', retries: 3 });
   const admins = { address, kafka, topics: new TopicAdmin(kafka, address), groups: new GroupAdmin(kafka, address) };
   try {
     return await translateErrors(() => fn(admins));
@@ -80,12 +91,16 @@ export async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T>
   }
 }
 
-/** Throws ServiceUnavailableError (naming the address, suggesting `stack up`) when no broker answers. */
-export async function probeKafka(): Promise<void> {
-  const brokers = brokersFromEnv();
+/**
+ * Throws when no broker answers (ServiceUnavailableError, naming the address and suggesting `stack up`) or when
+ * the brokers refuse the login or TLS (AuthenticationError, TlsError: one line saying what to check).
+ */
+export async function probeKafka(config: Connections): Promise<void> {
+  const { brokers, security } = resolveKafka(config.kafka);
   const address = brokers.join(',');
   const kafka = createKafka({
     brokers,
+    security,
     logger: cliLogger(),
     clientId: 'taskstream-cli-probe',
     retries: 0,
@@ -95,7 +110,7 @@ export async function probeKafka(): Promise<void> {
   try {
     await probe.brokerIds();
   } catch (err) {
-    if (err instanceof ServiceUnavailableError) throw err;
+    if (err instanceof TaskstreamError) throw err;
     throw new ServiceUnavailableError('Kafka', address, err);
   } finally {
     await probe.close().catch(() => undefined);

@@ -29,6 +29,8 @@ export class FakeCcompatRegistry {
   configNeedsSubject = false;
   /** Two registrations that both found the subject missing: the later is refused (409, error_code 0). */
   creationConflicts = false;
+  /** When set, a request whose Authorization header is not this is refused with 401, as a registry behind auth does. */
+  requiredAuthorization: string | undefined;
   readonly log: { route: Route; subject: string; status: number }[] = [];
   private readonly subjects = new Map<string, Subject>();
   private readonly ids = new Map<string, number>();
@@ -101,6 +103,9 @@ export class FakeCcompatRegistry {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, string>) : {};
+    if (this.requiredAuthorization !== undefined && req.headers.authorization !== this.requiredAuthorization) {
+      return send(res, 401, { error_code: 40101, message: 'Unauthorized' });
+    }
     const path = (req.url ?? '').replace(PREFIX, '');
     const match = /^\/(subjects|config)\/([^/]+)(\/versions)?$/.exec(path);
     const route: Route | undefined = !match

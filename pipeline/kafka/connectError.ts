@@ -1,0 +1,34 @@
+import { AuthenticationError, ServiceUnavailableError, TaskstreamError, TlsError } from '../errors.js';
+import { tlsFailureOf, tlsHint } from '../security/tlsFailure.js';
+
+/**
+ * Why connecting to the brokers failed, as an error the user can act on: the login refused, TLS refused, or
+ * nobody answering. Each is one line naming the address and what to check; kafkajs's own error is the cause.
+ */
+export function kafkaConnectError(address: string, err: unknown): TaskstreamError {
+  if (err instanceof TaskstreamError) return err;
+  const refusal = saslRefusalOf(err);
+  if (refusal !== undefined) {
+    return new AuthenticationError(
+      'Kafka',
+      address,
+      refusal,
+      'check the SASL username, password and mechanism (sasl, or KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SASL_MECHANISM)',
+      err,
+    );
+  }
+  const tls = tlsFailureOf(err);
+  if (tls) return new TlsError('Kafka', address, tls.reason, tlsHint(tls.problem, 'ssl.ca, or KAFKA_SSL_CA_FILE'), err);
+  return new ServiceUnavailableError('Kafka', address, err);
+}
+
+/** kafkajs's message for a refused SASL login (it names the mechanism, never the password), found along causes. */
+function saslRefusalOf(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const { name, message, cause } = current as { name?: unknown; message?: unknown; cause?: unknown };
+    if (name === 'KafkaJSSASLAuthenticationError') return typeof message === 'string' ? message : 'SASL login refused';
+    current = cause;
+  }
+  return undefined;
+}

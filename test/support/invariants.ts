@@ -1,5 +1,5 @@
 /**
- * The delivery invariants the fault tests check (RELIABILITY.md): no loss, no double completion, order.
+ * The delivery invariants the fault tests check: no loss, no double completion, order.
  * Tested themselves in test/unit/invariants.test.ts.
  */
 export function missingIds(produced: Iterable<string>, completed: Iterable<string>): string[] {

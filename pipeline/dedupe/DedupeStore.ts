@@ -92,7 +92,7 @@ export class DedupeStore implements DoneMarks {
   async flush(request: FlushRequest): Promise<FlushReply> {
     const { ran, marks, reads, checks } = request;
     if (ran.count + marks.count + reads.count + checks.count === 0) return { done: [], ran: [] };
-    // Marks are `taskstream:done:<group>:<epoch>:<task id>`, as the README documents them; the script adds the epoch.
+    // Marks are `taskstream:done:<group>:<epoch>:<task id>`, as docs/how-it-works.md documents them; the script adds the epoch.
     const prefix = `taskstream:done:${this.groupId}:`;
     const ranPrefix = `taskstream:ran:${this.groupId}:`;
     const markCommands = marks.commands();

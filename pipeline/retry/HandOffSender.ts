@@ -6,7 +6,7 @@ import { LingerBatcher } from '../producer/LingerBatcher.js';
  * Sends hand-off copies (retry tiers, dead letters). A task counts as done for its source offset only once its
  * copy is acknowledged by all in-sync replicas, so a crash before that redelivers it from the source; a crash
  * after the copy but before the source commit leaves two copies, which the task id's dedupe mark makes
- * harmless (see README: the hand-off gap).
+ * harmless (see docs/how-it-works.md: the hand-off gap).
  *
  * Copies of tasks failing at once share a request: the producer sends one request at a time, and a burst of
  * failures (a downstream outage) must not queue one round trip per task.

@@ -99,6 +99,7 @@ function benchContext(log: pino.Logger): TaskContext {
     offset: '0',
     signal: new AbortController().signal,
     fencingToken: undefined,
+    traceparent: undefined,
     heartbeat: () => undefined,
     progress: () => undefined,
     log,

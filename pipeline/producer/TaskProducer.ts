@@ -13,6 +13,7 @@ import { TopicAdmin } from '../kafka/TopicAdmin.js';
 import type { InputOf, TaskDefinition } from '../task/defineTask.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { taskTopics } from '../task/taskTopics.js';
+import { activeTraceparent, openTelemetryLoaded } from '../tracing/OpenTelemetry.js';
 import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
 
@@ -32,7 +33,7 @@ export interface EnqueueOptions {
   readonly id?: string;
   /** Overrides the task type's key function. */
   readonly key?: string;
-  /** W3C trace context of the caller. */
+  /** W3C trace context of the caller; default: the active OpenTelemetry span's, when an SDK is registered. */
   readonly traceparent?: string;
 }
 
@@ -87,6 +88,7 @@ export class TaskProducer {
     if (!p) {
       const codec = new TaskCodec(task, this.registry);
       p = (async () => {
+        await openTelemetryLoaded();
         if (this.createTopics) await this.admin.ensureTopics(taskTopics(task));
         await codec.prepare();
         this.codecs.set(task, codec);
@@ -127,7 +129,8 @@ export class TaskProducer {
     payload: InputOf<T>,
     options: EnqueueOptions = {},
   ): Promise<Enqueued> {
-    const record = this.record(await this.codec(task), task, payload, options);
+    const codec = await this.codec(task);
+    const record = this.record(codec, task, payload, withCallerTrace(options));
     const outcome = await this.batcher.add(record);
     if (!outcome.ok) throw outcome.error;
     return toEnqueued(record, outcome.position, options.id);
@@ -143,7 +146,8 @@ export class TaskProducer {
     options: EnqueueOptions = {},
   ): Promise<Enqueued[]> {
     const codec = await this.codec(task);
-    const records = payloads.map((p) => this.record(codec, task, p, options));
+    const traced = withCallerTrace(options);
+    const records = payloads.map((p) => this.record(codec, task, p, traced));
     // Already a batch: no promise per task. One request at a time keeps a key's tasks in the order given; after
     // a request with a failure, nothing later is sent (it could store a key's later task before its earlier one).
     const results: EnqueueResult[] = [];
@@ -174,6 +178,13 @@ export class TaskProducer {
 function notSent(record: OutgoingRecord): SendOutcome {
   const reason = 'not sent: an earlier request of the same enqueueMany failed';
   return { ok: false, error: new SendFailedError(record.topic, false, reason, { retriable: true }) };
+}
+
+/** The caller's active span becomes the task's traceparent, unless one was given (see OpenTelemetry.ts). */
+function withCallerTrace(options: EnqueueOptions): EnqueueOptions {
+  if (options.traceparent !== undefined) return options;
+  const traceparent = activeTraceparent();
+  return traceparent === undefined ? options : { ...options, traceparent };
 }
 
 function toEnqueued(record: OutgoingRecord, pos: RecordPosition, id: string | undefined): Enqueued {

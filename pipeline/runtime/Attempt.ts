@@ -1,4 +1,5 @@
 import { toError } from '../errors.js';
+import { HEADER } from '../task/headers.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobResult } from './JobExecutor.js';
 import type { Job } from './PartitionWork.js';
@@ -74,6 +75,10 @@ export class Attempt implements TaskContext {
     return this.job.record.offset;
   }
 
+  get traceparent(): string | undefined {
+    return this.job.record.headers[HEADER.traceparent];
+  }
+
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
@@ -88,6 +93,7 @@ export class Attempt implements TaskContext {
       partition: this.partition,
       offset: this.offset,
       attempt: this.attempt,
+      ...(this.traceparent === undefined ? {} : { traceparent: this.traceparent }),
     });
     return this.childLog;
   }

@@ -26,6 +26,12 @@ export interface TaskContext {
    * `taskstream_task_progress_*` metrics. Costs a field write; call it as often as is useful.
    */
   progress(done: number, total?: number): void;
+  /**
+   * The W3C trace context of the code that enqueued the task (the `traceparent` header), if it ran inside a
+   * span or passed one. With an OpenTelemetry SDK registered, the handler also runs inside a consumer span
+   * that is its child. It is on every line of `ctx.log`.
+   */
+  readonly traceparent: string | undefined;
   readonly log: Logger;
 }
 

@@ -25,6 +25,8 @@ import { registerWorkerMetrics, type MetricsSource, type OwnedPartitionLag } fro
 import { HandOffSender } from '../retry/HandOffSender.js';
 import { retryTopics, taskTopics } from '../task/taskTopics.js';
 import { ThreadPool } from '../threads/ThreadPool.js';
+import { openTelemetryApi, openTelemetryLoaded, tracerProviderRegistered } from '../tracing/OpenTelemetry.js';
+import { tracedHandler } from '../tracing/tracedHandler.js';
 import { withThreads } from '../threads/ThreadRunner.js';
 import { JobExecutor } from './JobExecutor.js';
 import { ProcessBudget } from './ProcessBudget.js';
@@ -131,6 +133,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       await admin.close();
     }
     await this.producer.connect();
+    await openTelemetryLoaded();
     const handOffs = new HandOffSender(this.producer);
     for (const binding of this.options.handlers) {
       const executor = await this.executorFor(binding, handOffs);
@@ -170,6 +173,9 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       this.pools.push(pool);
       handler = withThreads(binding.threads.handler, pool);
     }
+    // Spans only when an SDK registered a tracer provider before start (see tracerProviderRegistered).
+    const otel = openTelemetryApi();
+    if (otel && tracerProviderRegistered()) handler = tracedHandler(otel, task, handler);
     return new JobExecutor(
       task,
       handler as never,

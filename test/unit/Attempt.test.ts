@@ -9,7 +9,7 @@ const job = {
   taskId: 'task-1',
   attempt: 2,
   key: 'k',
-  record: { topic: 'tasks.ping', partition: 3, offset: '41' },
+  record: { topic: 'tasks.ping', partition: 3, offset: '41', headers: {} },
 } as unknown as Job;
 
 function fakeLogger(): Logger {
@@ -223,5 +223,15 @@ describe('Attempt as the task context', () => {
     expect(attempt.log).toBe(attempt.log);
     expect(base.child).toHaveBeenCalledTimes(1);
     expect(base.child).toHaveBeenCalledWith({ taskId: 'task-1', partition: 3, offset: '41', attempt: 2 });
+  });
+
+  it("binds the task's traceparent to its logger and shows it as ctx.traceparent", () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = { ...job, record: { ...job.record, headers: { traceparent } } } as unknown as Job;
+    const base = fakeLogger();
+    const attempt = new Attempt(traced, { ended: () => undefined, heartbeat: () => undefined }, base);
+    expect(attempt.traceparent).toBe(traceparent);
+    void attempt.log;
+    expect(base.child).toHaveBeenCalledWith(expect.objectContaining({ traceparent }));
   });
 });

@@ -9,6 +9,7 @@ import { readAll, startReadingTask } from '../../support/readTopic.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';
 import { runCli, runCliJson, startCli, writeCliConfig } from '../../support/runCli.js';
 import { services } from '../../support/services.js';
+import { waitFor } from '../../support/waitFor.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -92,7 +93,8 @@ describe('taskstream schedule', () => {
     const run = startCli(['--config', cfg.file, 'schedule', 'run', '--group', group]);
     const [first] = await reader.until(1);
     expect(first?.headers[HEADER.id]).toMatch(new RegExp(`^${name}@\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.000Z$`));
-    expect(run.stdout()).toContain('"msg":"schedule fired"');
+    // The tick's record can be read before the process has written its log line about it.
+    await waitFor('the scheduler to log the tick it fired', () => run.stdout().includes('"msg":"schedule fired"'));
 
     run.signal('SIGTERM');
     const result = await run.result;

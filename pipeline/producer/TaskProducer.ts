@@ -3,7 +3,7 @@ import { rootLogger } from '../logging/logger.js';
 import { RegistryClient } from '../codec/RegistryClient.js';
 import { registryOptionsOf, type RegistryAccess } from '../codec/RegistryEndpoint.js';
 import { TaskCodec } from '../codec/TaskCodec.js';
-import { ConfigError, RecordTooLargeError, SendFailedError } from '../errors.js';
+import { ConfigError, RecordTooLargeError, SendFailedError, toError } from '../errors.js';
 import { createKafka } from '../kafka/KafkaConnection.js';
 import { resolveKafka, type KafkaOptions } from '../kafka/kafkaFromEnv.js';
 import { RecordProducer } from '../kafka/RecordProducer.js';
@@ -13,6 +13,8 @@ import { TopicAdmin } from '../kafka/TopicAdmin.js';
 import type { InputOf, TaskDefinition } from '../task/defineTask.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { taskTopics } from '../task/taskTopics.js';
+import { Registry } from 'prom-client';
+import { ProducerMetrics } from '../metrics/ProducerMetrics.js';
 import { activeTraceparent, openTelemetryLoaded } from '../tracing/OpenTelemetry.js';
 import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
@@ -26,6 +28,8 @@ export interface ProducerOptions extends KafkaOptions, RegistryAccess {
   readonly maxBatch?: number;
   /** Create a task type's topics on first use when missing (default true). */
   readonly createTopics?: boolean;
+  /** Where to register the producer's metrics (default: a registry of its own, `producer.metrics`). */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface EnqueueOptions {
@@ -55,6 +59,12 @@ export class TaskProducer {
   private readonly batcher: LingerBatcher<OutgoingRecord, SendOutcome>;
   private readonly createTopics: boolean;
   private readonly maxBatch: number;
+  /**
+   * Prometheus metrics of what this producer sent: `taskstream_tasks_enqueued_total` and
+   * `taskstream_enqueue_failures_total`, per task type (the `metricsRegistry` option, else a registry of its own).
+   */
+  readonly metrics: Registry;
+  private readonly counts: ProducerMetrics;
   private closing: Promise<void> | undefined;
 
   constructor(options: ProducerOptions = {}) {
@@ -71,6 +81,8 @@ export class TaskProducer {
     this.registry = new RegistryClient(registryOptionsOf(options));
     this.createTopics = options.createTopics ?? true;
     this.maxBatch = maxBatch;
+    this.metrics = options.metricsRegistry ?? new Registry();
+    this.counts = new ProducerMetrics(this.metrics);
     this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.sendSettled(batch));
   }
 
@@ -130,8 +142,9 @@ export class TaskProducer {
     options: EnqueueOptions = {},
   ): Promise<Enqueued> {
     const codec = await this.codec(task);
-    const record = this.record(codec, task, payload, withCallerTrace(options));
+    const record = this.counted(task, () => this.record(codec, task, payload, withCallerTrace(options)));
     const outcome = await this.batcher.add(record);
+    this.count(task, outcome);
     if (!outcome.ok) throw outcome.error;
     return toEnqueued(record, outcome.position, options.id);
   }
@@ -147,7 +160,7 @@ export class TaskProducer {
   ): Promise<Enqueued[]> {
     const codec = await this.codec(task);
     const traced = withCallerTrace(options);
-    const records = payloads.map((p) => this.record(codec, task, p, traced));
+    const records = this.counted(task, () => payloads.map((p) => this.record(codec, task, p, traced)));
     // Already a batch: no promise per task. One request at a time keeps a key's tasks in the order given; after
     // a request with a failure, nothing later is sent (it could store a key's later task before its earlier one).
     const results: EnqueueResult[] = [];
@@ -156,12 +169,28 @@ export class TaskProducer {
       const chunk = records.slice(i, i + this.maxBatch);
       const outcomes = failed ? chunk.map(notSent) : await this.records.sendSettled(chunk);
       outcomes.forEach((o, j) => {
+        this.count(task, o);
         results.push(o.ok ? { ok: true, enqueued: toEnqueued(chunk[j] as OutgoingRecord, o.position, options.id) } : o);
         if (!o.ok && !(o.error instanceof RecordTooLargeError)) failed = true;
       });
     }
     if (results.some((r) => !r.ok)) throw new EnqueueManyError(task.name, results);
     return results.map((r) => (r as Extract<EnqueueResult, { ok: true }>).enqueued);
+  }
+
+  /** A payload the schema or the size limit refuses is a failed enqueue too, though nothing was sent. */
+  private counted<R>(task: TaskDefinition, encode: () => R): R {
+    try {
+      return encode();
+    } catch (err) {
+      this.counts.refused(task.name, toError(err));
+      throw err;
+    }
+  }
+
+  private count(task: TaskDefinition, outcome: SendOutcome): void {
+    if (outcome.ok) this.counts.sent(task.name);
+    else this.counts.refused(task.name, outcome.error);
   }
 
   /** Sends what is queued, then disconnects. Idempotent. */

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { isRetriable } from '../errors.js';
 import { rootLogger, type Logger } from '../logging/logger.js';
+import { SchedulerMetrics } from '../metrics/SchedulerMetrics.js';
 import { TaskProducer } from '../producer/TaskProducer.js';
 import { createRedis, redisUrlFromEnv } from '../redis/redisConnection.js';
 import { nextTick } from './cronTicks.js';
@@ -40,6 +42,12 @@ export class Scheduler {
   private readonly redisUrl: string;
   private readonly log: Logger;
   private readonly producer: TaskProducer;
+  /**
+   * Prometheus metrics: ticks fired and skipped per schedule, whether this instance holds the lease, and its
+   * producer's enqueued and failed counts (the `metricsRegistry` option, else a registry of its own).
+   */
+  readonly metrics: Registry;
+  private readonly counts: SchedulerMetrics;
   private readonly stop = new AbortController();
   private since = new Date();
   private running: Running | undefined;
@@ -62,7 +70,18 @@ export class Scheduler {
     });
     this.outage = new RedisOutage(this.redisUrl, this.log);
     const { brokers, ssl, sasl, registryUrl, registryAuth, registryCa } = options;
-    this.producer = new TaskProducer({ brokers, ssl, sasl, registryUrl, registryAuth, registryCa, logger: this.log });
+    this.metrics = options.metricsRegistry ?? new Registry();
+    this.counts = new SchedulerMetrics(this.metrics, () => this.running?.lease.isHeld() ?? false);
+    this.producer = new TaskProducer({
+      brokers,
+      ssl,
+      sasl,
+      registryUrl,
+      registryAuth,
+      registryCa,
+      logger: this.log,
+      metricsRegistry: this.metrics,
+    });
   }
 
   /**
@@ -187,11 +206,13 @@ export class Scheduler {
         },
         'schedule skipped a tick later than its maxLateMs',
       );
+      this.counts.tickSkipped(schedule.name);
       return;
     }
     const taskId = tickTaskId(schedule, tick);
     const { payload, key } = tickInput(schedule, tick);
     const sent = await this.producer.enqueue(schedule.task, payload, { id: taskId, key });
+    this.counts.tickFired(schedule.name);
     this.log.info(
       {
         schedule: schedule.name,

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { RegistryAccess } from '../codec/RegistryEndpoint.js';
@@ -21,6 +22,8 @@ export interface SchedulerOptions extends KafkaOptions, RegistryAccess {
    * holder's successor takes over within about this long, and ticks meanwhile collapse into one.
    */
   readonly leaseMs?: number;
+  /** Where to register the scheduler's metrics (default: a registry of its own, `scheduler.metrics`). */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface ResolvedSchedulerOptions {

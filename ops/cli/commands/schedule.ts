@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { createLogger } from '../../../pipeline/logging/logger.js';
 import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.js';
 import { Scheduler } from '../../../pipeline/schedule/index.js';
-import { duration, formatDuration, printJson, printTable, say } from '../shared/output.js';
+import { duration, formatDuration, portNumber, printJson, printTable, say } from '../shared/output.js';
 import { listSchedules, schedulerGroupArg } from '../shared/scheduleListing.js';
 import { configOf, connectionOptions, probeKafka, translateErrors, withRedis } from '../shared/services.js';
+import { startOpsServer } from '../../server/OpsServer.js';
 import { UsageError } from '../UsageError.js';
 
 interface GroupOption {
@@ -51,6 +52,12 @@ export function registerScheduleCommand(program: Command): void {
     .description("run a scheduler for the config's schedules until SIGTERM or SIGINT")
     .option('--group <group>', 'scheduler group: of all instances running one group, exactly one fires', 'default')
     .option('--lease <duration>', 'lease length; a crashed holder is replaced within about this long', duration, 15_000)
+    .option(
+      '--metrics-port <port>',
+      'serve /metrics (ticks fired and skipped, lease held, tasks enqueued), /healthz and /readyz on this port',
+      portNumber,
+    )
+    .option('--metrics-host <host>', 'address to serve them on', '0.0.0.0')
     .addHelpText(
       'after',
       `
@@ -58,7 +65,7 @@ Run two or more for availability: the instance holding the group's lease in Redi
 when it stops. After downtime only the most recent missed tick fires, never a backlog (see
 pipeline/schedule/README.md). Logs are JSON lines on stdout.`,
     )
-    .action(async (opts: GroupOption & { lease: number }, cmd: Command) => {
+    .action(async (opts: GroupOption & { lease: number; metricsPort?: number; metricsHost: string }, cmd: Command) => {
       const config = await configOf(cmd);
       if (config.schedules.length === 0) {
         throw new UsageError('the config declares no schedules to run (export `schedules` beside `tasks`)');
@@ -75,8 +82,24 @@ pipeline/schedule/README.md). Logs are JSON lines on stdout.`,
         leaseMs: opts.lease,
         logger: log,
       });
-      shutdownOnSignals(scheduler, log);
-      await translateErrors(() => scheduler.start());
+      // A scheduler has no tasks of its own to show; it is ready once it started (and competes for the lease).
+      const served = { metrics: scheduler.metrics, healthy: true, ready: false, runningTasks: () => [] };
+      const ops =
+        opts.metricsPort === undefined
+          ? undefined
+          : await startOpsServer({ worker: served, port: opts.metricsPort, host: opts.metricsHost, log });
+      const close = async (): Promise<void> => {
+        await scheduler.close();
+        await ops?.close();
+      };
+      shutdownOnSignals({ close }, log);
+      try {
+        await translateErrors(() => scheduler.start());
+      } catch (err) {
+        await close();
+        throw err;
+      }
+      served.ready = true;
     });
 }
 

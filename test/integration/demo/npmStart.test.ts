@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { summariseGzipCsv } from '../../support/gzipCsv.js';
 import { filesBelow } from '../../support/images.js';
 import { onCleanup, uniqueName } from '../../support/resources.js';
-import { runCliJson, startCli } from '../../support/runCli.js';
+import { runCli, runCliJson, startCli } from '../../support/runCli.js';
 import { waitFor } from '../../support/waitFor.js';
 
 const TYPES = ['send-email', 'generate-report', 'resize-image'] as const;
@@ -120,5 +120,13 @@ describe('npm start (taskstream demo)', () => {
       );
     }
     expect(fs.readFileSync(path.join(logs, 'scheduler.log'), 'utf8')).toMatch(/scheduler closed/);
+  });
+
+  it('refuses a bad --rate with a message and exit code 2, before starting anything', async () => {
+    const dir = demoDir();
+    const r = await runCli(['demo', '--rate', '0', '--dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--rate.*more than 0/);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,7 +1,5 @@
 import { TaskProducer } from '../../pipeline/index.js';
-import { createRedis, redisUrlFromEnv } from '../../pipeline/redis/redisConnection.js';
-import { seedDemoOrders } from '../../consumers/report/demoOrders.js';
-import { postgresFromEnv } from '../../consumers/report/postgresFromEnv.js';
+import { createRedis, pingRedis, redisUrlFromEnv } from '../../pipeline/redis/redisConnection.js';
 import { loadConfig } from '../cli/config/loadConfig.js';
 import { say } from '../cli/shared/output.js';
 import { cliLogger, withKafka } from '../cli/shared/services.js';
@@ -12,7 +10,8 @@ import { startDemoMailbox } from './demoMailbox.js';
 import type { DemoOptions } from './demoOptions.js';
 import { DemoProcesses } from './DemoProcesses.js';
 import { summaryLines } from './demoSummary.js';
-import { demoTasks, DEMO_CUSTOMERS } from './demoTasks.js';
+import { demoTasks } from './demoTasks.js';
+import { seedOrders } from './seedOrders.js';
 import { gatherOutputs } from './demoOutputs.js';
 import { ensureStack } from './ensureStack.js';
 import { LiveView } from './LiveView.js';
@@ -32,7 +31,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   try {
     await ensureStack((line) => say(`stack      ${line.trim()}`));
     const folder = await prepareDemoFolder(options.dir, options.namespace);
-    await seedDemoOrders(postgresFromEnv(), DEMO_CUSTOMERS);
+    await seedOrders();
     const config = await loadConfig(folder.config);
     const tasks = demoTasks(options.namespace);
     // Counted from here: `dlq list --since` takes whole seconds.
@@ -41,7 +40,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
     const producer = new TaskProducer({ logger: cliLogger() });
     const mailbox = await startDemoMailbox(folder.mail);
-    const redis = createRedis(redisUrlFromEnv(), cliLogger());
+    const redisUrl = redisUrlFromEnv();
+    const redis = createRedis(redisUrl, cliLogger());
     const processes = new DemoProcesses({
       folder,
       namespace: options.namespace,
@@ -50,9 +50,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     });
     stop.onExit(() => processes.killAll());
     try {
-      // The topics exist before the workers subscribe, and the schemas are registered once.
-      for (const task of tasks.all) await producer.prepare(task);
+      // The scheduler and the dashboard need Redis: one line now rather than a scheduler dying in its log.
+      await pingRedis(redis, redisUrl);
       await withKafka(config, async (admins) => {
+        // The topics exist before the workers subscribe, and the schemas are registered once.
+        for (const task of tasks.all) await producer.prepare(task);
         const dashboard = await startDashboard({
           tasks: config.tasks,
           admins,

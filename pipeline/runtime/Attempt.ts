@@ -1,7 +1,6 @@
 import { toError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { JobResult } from './JobExecutor.js';
-import type { Job } from './PartitionWork.js';
+import type { Job, JobResult } from './Job.js';
 import type { TaskContext } from './TaskContext.js';
 import type { TaskProgress } from './RunningTask.js';
 

@@ -247,6 +247,27 @@ export class HandlerTimeoutError extends TaskstreamError {
   }
 }
 
+/** The lock is held by someone else; the task waits or is rescheduled without using an attempt. */
+export class LockBusyError extends TaskstreamError {
+  constructor(readonly lockKey: string) {
+    super('LOCK_BUSY', `lock "${lockKey}" is held by another worker`, { retriable: true });
+  }
+}
+
+/** Redis could not grant or keep the lock; retried later, never dead-lettered for it. */
+export class LockUnavailableError extends TaskstreamError {
+  constructor(lockKey: string, cause: unknown) {
+    super('LOCK_UNAVAILABLE', `lock "${lockKey}" could not be taken: Redis did not answer`, { retriable: true, cause });
+  }
+}
+
+/** The lease could not be extended (it expired during a stall, was overwritten, or Redis lost it). */
+export class LockLostError extends TaskstreamError {
+  constructor(lockKey: string, cause?: unknown) {
+    super('LOCK_LOST', `lock "${lockKey}" was lost while the handler ran`, { retriable: true, cause });
+  }
+}
+
 export class StackError extends TaskstreamError {
   constructor(message: string, cause?: unknown) {
     super('STACK_FAILED', message, { cause });

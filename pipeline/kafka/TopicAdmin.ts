@@ -180,6 +180,20 @@ export class TopicAdmin extends AdminConnection {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * Kafka's DeleteRecords: per partition, every record before the given offset is gone for good (the log start
+   * moves up to it). Kafka can only cut a prefix of a partition, never records in between.
+   */
+  async deleteRecordsBefore(topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
+    if (offsets.size === 0) return;
+    await this.settled(topic, (admin) =>
+      admin.deleteTopicRecords({
+        topic,
+        partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+      }),
+    );
+  }
+
   async deleteTopics(topics: readonly string[]): Promise<void> {
     if (topics.length === 0) return;
     await (await this.ready()).deleteTopics({ topics: [...topics] });

@@ -1,28 +1,7 @@
 import type { Redis } from 'ioredis';
 import Redlock, { ExecutionError, ResourceLockedError, type Lock } from 'redlock';
-import { TaskstreamError } from '../errors.js';
+import { LockBusyError, LockLostError, LockUnavailableError } from '../errors.js';
 import { nextFencingToken } from './fencingToken.js';
-
-/** The lock is held by someone else; the task waits or is rescheduled without using an attempt. */
-export class LockBusyError extends TaskstreamError {
-  constructor(readonly lockKey: string) {
-    super('LOCK_BUSY', `lock "${lockKey}" is held by another worker`, { retriable: true });
-  }
-}
-
-/** Redis could not grant or keep the lock; retried later, never dead-lettered for it. */
-export class LockUnavailableError extends TaskstreamError {
-  constructor(lockKey: string, cause: unknown) {
-    super('LOCK_UNAVAILABLE', `lock "${lockKey}" could not be taken: Redis did not answer`, { retriable: true, cause });
-  }
-}
-
-/** The lease could not be extended (it expired during a stall, was overwritten, or Redis lost it). */
-export class LockLostError extends TaskstreamError {
-  constructor(lockKey: string, cause?: unknown) {
-    super('LOCK_LOST', `lock "${lockKey}" was lost while the handler ran`, { retriable: true, cause });
-  }
-}
 
 export interface HeldLock {
   /** Grows with every grant of this lock key: a store can refuse writes carrying an older token. */

@@ -1,4 +1,12 @@
-import { ConfigError, DecodeError, RegistryUnavailableError, ServiceRefusedError, isRetriable } from '../errors.js';
+import {
+  ConfigError,
+  DecodeError,
+  LockBusyError,
+  LockUnavailableError,
+  RegistryUnavailableError,
+  ServiceRefusedError,
+  isRetriable,
+} from '../errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
@@ -85,7 +93,7 @@ export function decideFailure(
   // The task did not fail: this process let go of it. A dead letter or retry copy here would duplicate a task
   // whose offset stays uncommitted, which the partition's next owner (or this worker after a restart) runs.
   if (code === 'SHUTDOWN') return { kind: 'retry', delayMs: 0, consumesAttempt: false };
-  if (code === 'LOCK_BUSY') {
+  if (err instanceof LockBusyError) {
     const delayMs = backoffMs(policy, Math.min(attempt + postponed, 6), random);
     // Only a busy lock: while Redis cannot grant locks at all, a hand-off would just move the wait elsewhere.
     return onBusy === 'reschedule'
@@ -93,7 +101,11 @@ export function decideFailure(
       : { kind: 'retry', delayMs, consumesAttempt: false };
   }
   // A service refusing our credentials or TLS is the deployment's to fix, not the task's: it waits, as for an outage.
-  if (err instanceof RegistryUnavailableError || err instanceof ServiceRefusedError || code === 'LOCK_UNAVAILABLE') {
+  if (
+    err instanceof RegistryUnavailableError ||
+    err instanceof ServiceRefusedError ||
+    err instanceof LockUnavailableError
+  ) {
     return { kind: 'retry', delayMs: backoffMs(policy, Math.min(attempt, 6), random), consumesAttempt: false };
   }
   if (err instanceof DecodeError || !isRetriable(err)) return { kind: 'dead-letter' };

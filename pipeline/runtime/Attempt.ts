@@ -1,8 +1,7 @@
 import { toError } from '../errors.js';
 import { HEADER } from '../task/headers.js';
 import type { Logger } from '../logging/logger.js';
-import type { JobResult } from './JobExecutor.js';
-import type { Job } from './PartitionWork.js';
+import type { Job, JobResult } from './Job.js';
 import type { TaskContext } from './TaskContext.js';
 import type { TaskProgress } from './RunningTask.js';
 

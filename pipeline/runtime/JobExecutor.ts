@@ -15,20 +15,9 @@ import type { FetchedMessage } from '../kafka/records.js';
 import { HEADER } from '../task/headers.js';
 import type { HeldLock, TaskLocks } from '../locks/TaskLocks.js';
 import type { Attempt, AttemptOutcome } from './Attempt.js';
-import type { Job, PartitionWork } from './PartitionWork.js';
+import type { Job, JobResult } from './Job.js';
+import type { PartitionWork } from './PartitionWork.js';
 import type { TaskHandler } from './TaskContext.js';
-
-/**
- * - completed: the handler succeeded.
- * - retry: run it again here after `delayMs` (ordered retries, or a cause like the registry being down).
- * - retry-handed-off: a copy waits in a retry tier; for this offset the task is done.
- * - dead-lettered: a copy is in the dead-letter topic; for this offset the task is done.
- */
-export type JobResult =
-  | { readonly kind: 'completed'; readonly deduplicated?: true }
-  | { readonly kind: 'retry'; readonly error: Error; readonly delayMs: number; readonly consumesAttempt: boolean }
-  | { readonly kind: 'retry-handed-off'; readonly error: Error; readonly delayMs: number; readonly topic: string }
-  | { readonly kind: 'dead-lettered'; readonly error: Error };
 
 const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 /** Done before (a dedupe mark): acknowledged without running the handler. */

@@ -1,8 +1,8 @@
+import { LockBusyError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskCounters } from '../metrics/TaskCounters.js';
 import type { TaskDefinition } from '../task/defineTask.js';
-import type { JobResult } from './JobExecutor.js';
-import type { Job } from './PartitionWork.js';
+import type { Job, JobResult } from './Job.js';
 import { taskEvent, type WorkerEventEmitter } from './WorkerEvents.js';
 
 type RetryInPlace = Extract<JobResult, { kind: 'retry' }>;
@@ -38,8 +38,7 @@ export class OutcomeReporter {
       this.counters.retriedViaTopic++;
       const fields = { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic };
       // A busy lock with onBusy 'reschedule' is the task waiting its turn, not failing.
-      if ((result.error as { code?: unknown }).code === 'LOCK_BUSY')
-        this.log.info(fields, 'lock busy; task rescheduled');
+      if (result.error instanceof LockBusyError) this.log.info(fields, 'lock busy; task rescheduled');
       else this.log.warn(fields, 'task failed; retry handed off');
       this.events.emit('task:retrying', { ...taskEvent(this.task, job), error: result.error, delayMs: result.delayMs });
     }

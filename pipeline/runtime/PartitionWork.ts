@@ -1,79 +1,14 @@
 import { AnswerBook } from '../dedupe/AnswerBook.js';
 import type { Answers } from '../dedupe/DedupeBatcher.js';
 import { FetchedRecord } from '../kafka/FetchedRecord.js';
-import type { FetchedMessage, IncomingRecord } from '../kafka/records.js';
+import type { FetchedMessage } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
-import { defaultTaskId, HEADER } from '../task/headers.js';
+import { defaultTaskId } from '../task/headers.js';
 import { AttemptList } from './AttemptList.js';
+import { Job } from './Job.js';
 import { FetchBuffer } from './FetchBuffer.js';
 import { KeyedQueue } from './KeyedQueue.js';
 import { OffsetTracker } from './OffsetTracker.js';
-import { orderLane } from './orderLane.js';
-
-/** One record taken for processing. Its id and key string are worked out only when someone asks. */
-export class Job {
-  payload: unknown = undefined;
-  lastHeartbeatAt: number | undefined;
-  /** Whether this job's key is marked running in the partition's queue (and must be released when it ends). */
-  keyHeld = false;
-  private keyText: string | null | undefined;
-  private laneNo: number | null | undefined;
-  private id: string | undefined;
-  private attemptNo: number | undefined;
-  private postponedNo: number | undefined;
-
-  constructor(
-    readonly record: IncomingRecord,
-    readonly part: PartitionWork,
-    /** The offset tracker's ticket for this record. */
-    readonly ticket: number,
-  ) {}
-
-  /** 1 on the first run; a retry copy carries its number in the `ts-attempt` header (read only when asked). */
-  get attempt(): number {
-    if (this.attemptNo === undefined) {
-      const a = this.record.headers[HEADER.attempt];
-      this.attemptNo = a === undefined ? 1 : Number(a) || 1;
-    }
-    return this.attemptNo;
-  }
-
-  set attempt(n: number) {
-    this.attemptNo = n;
-  }
-
-  /** Times it was held back without running (a busy lock, say); a rescheduled copy carries it in `ts-postponed`. */
-  get postponed(): number {
-    this.postponedNo ??= Number(this.record.headers[HEADER.postponed] ?? 0) || 0;
-    return this.postponedNo;
-  }
-
-  set postponed(n: number) {
-    this.postponedNo = n;
-  }
-
-  get key(): string | null {
-    if (this.keyText === undefined) this.keyText = this.record.key === null ? null : this.record.key.toString();
-    return this.keyText;
-  }
-
-  /** The key's lane in key order (see orderLane), or null for a record without a key. */
-  get lane(): number | null {
-    if (this.laneNo === undefined) this.laneNo = this.record.key === null ? null : orderLane(this.record.key);
-    return this.laneNo;
-  }
-
-  /** Stable across retries and redeliveries: the `ts-id` header, else `<topic>-<partition>-<offset>`. */
-  get taskId(): string {
-    this.id ??= this.ownId ?? defaultTaskId(this.record.topic, this.record.partition, this.record.offset);
-    return this.id;
-  }
-
-  /** The `ts-id` header, an id of its own that copies of the task share; undefined: its id is its position. */
-  get ownId(): string | undefined {
-    return this.record.headers[HEADER.id];
-  }
-}
 
 /** What one assigned partition holds: waiting jobs in key order, and which offsets are done. */
 export class PartitionWork {

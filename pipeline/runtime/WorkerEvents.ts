@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
 import type { TaskDefinition } from '../task/defineTask.js';
-import type { Job } from './PartitionWork.js';
+import type { Job } from './Job.js';
 
 export interface TaskEventBase {
   readonly type: string;

@@ -40,12 +40,20 @@ export interface WorkerOptions extends KafkaOptions, RegistryAccess {
   readonly metricsRegistry?: Registry;
   /** Create missing topics of the task types on start (default true). */
   readonly createTopics?: boolean;
-  /** For fault tests only: called after a hand-off copy is durable and before its source offset commits. */
+}
+
+/**
+ * WorkerOptions plus hooks for fault tests. Not exported from the package, so users never see them; the Worker
+ * takes WorkerOptions and reads these from whatever object it is given.
+ */
+export interface InternalWorkerOptions extends WorkerOptions {
+  /** Called after a hand-off copy is durable and before its source offset commits. */
   readonly testHooks?: { readonly afterHandOff?: (taskId: string, topic: string) => Promise<void> };
 }
 
 type OptionalKeys = keyof KafkaOptions | keyof RegistryAccess | 'redisUrl' | 'logger' | 'testHooks' | 'metricsRegistry';
-export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, OptionalKeys>> & Pick<WorkerOptions, OptionalKeys>;
+export type ResolvedWorkerOptions = Required<Omit<InternalWorkerOptions, OptionalKeys>> &
+  Pick<InternalWorkerOptions, OptionalKeys>;
 
 function positiveInt(field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)
@@ -54,7 +62,7 @@ function positiveInt(field: string, value: number): number {
 }
 
 /** Defaults in one place, checked once at construction. */
-export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+export function resolveWorkerOptions(options: InternalWorkerOptions): ResolvedWorkerOptions {
   if (!options.handlers || options.handlers.length === 0) {
     throw new ConfigError(
       'worker: give at least one handler, e.g. handlers: [handle(sendEmail, async (email, ctx) => …)]',

@@ -10,3 +10,12 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Waits out a window in which nothing more should happen (no redelivery, no retry, no further fire), so the
+ * assertions after it can say so. `what` names that nothing, for the reader; the window is a lower bound only.
+ */
+export async function quietPeriod(ms: number, what: string): Promise<void> {
+  void what;
+  await new Promise((r) => setTimeout(r, ms));
+}

@@ -3,7 +3,7 @@ import { HandlerTimeoutError, TaskstreamError } from '../../pipeline/errors.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
 import { Attempt, SUCCEEDED, type AttemptOutcome, type AttemptOwner } from '../../pipeline/runtime/Attempt.js';
 import type { TaskContext } from '../../pipeline/runtime/TaskContext.js';
-import type { Job } from '../../pipeline/runtime/PartitionWork.js';
+import type { Job } from '../../pipeline/runtime/Job.js';
 
 const job = {
   taskId: 'task-1',

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../pipeline/logging/logger.js';
 import { Attempt } from '../../pipeline/runtime/Attempt.js';
 import { AttemptList } from '../../pipeline/runtime/AttemptList.js';
-import type { Job } from '../../pipeline/runtime/PartitionWork.js';
+import type { Job } from '../../pipeline/runtime/Job.js';
 
 const job = { taskId: 't', attempt: 1, key: null, record: { topic: 't', partition: 0, offset: '0' } } as unknown as Job;
 const log = { child: vi.fn() } as unknown as Logger;

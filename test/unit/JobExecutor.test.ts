@@ -6,7 +6,8 @@ import type { FetchedMessage } from '../../pipeline/kafka/records.js';
 import type { Logger } from '../../pipeline/logging/logger.js';
 import type { HandOffSender } from '../../pipeline/retry/HandOffSender.js';
 import { Attempt } from '../../pipeline/runtime/Attempt.js';
-import { JobExecutor, type JobResult } from '../../pipeline/runtime/JobExecutor.js';
+import { JobExecutor } from '../../pipeline/runtime/JobExecutor.js';
+import type { JobResult } from '../../pipeline/runtime/Job.js';
 import { PartitionWork } from '../../pipeline/runtime/PartitionWork.js';
 import { defineTask } from '../../pipeline/task/defineTask.js';
 

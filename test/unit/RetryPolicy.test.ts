@@ -9,7 +9,7 @@ import {
   TlsError,
   UnrecoverableError,
 } from '../../pipeline/errors.js';
-import { LockBusyError, LockUnavailableError } from '../../pipeline/locks/TaskLocks.js';
+import { LockBusyError, LockUnavailableError } from '../../pipeline/errors.js';
 import { backoffMs, decideFailure, retryPolicy } from '../../pipeline/retry/RetryPolicy.js';
 
 const policy = retryPolicy({ maxAttempts: 3, minDelayMs: 100, maxDelayMs: 10_000 });

@@ -5,6 +5,7 @@ import { matches, rowOf, type DeadLetterFilter } from '../dlq/deadLetters.js';
 import { decodePayload, printLetter, printRows } from '../dlq/printDeadLetters.js';
 import { dlqBounds, parsePosition, partitionHolding, readDeadLetters, readRanges } from '../dlq/readDeadLetters.js';
 import { isFiltered, replayDeadLetters, type ReplayOptions as Replay } from '../dlq/replayDeadLetters.js';
+import { purgeDeadLetters } from '../dlq/purgeDeadLetters.js';
 import { parseIsoDateTime } from '../isoTime.js';
 import { printJson, say } from '../shared/output.js';
 import { configOf, OperationFailed, withKafka } from '../shared/services.js';
@@ -47,6 +48,27 @@ function filterOf(opts: FilterOptions): DeadLetterFilter {
   };
 }
 
+interface PurgeOptions {
+  before?: string;
+  replayedOnly?: boolean;
+  error?: string;
+  all?: boolean;
+  dryRun?: boolean;
+  execute?: boolean;
+  json?: boolean;
+}
+
+const PURGE_HELP = `
+Dry run is the default: per partition, how many dead letters would go and their offset range.
+--execute removes them with Kafka's DeleteRecords; they cannot be brought back.
+
+Kafka removes only a prefix of a partition (everything before an offset), never letters in between. So in
+each partition the purge goes up to the first dead letter the filters do not choose and stops there: the
+letters after it stay even when they match (KEPT MATCHING counts them), until a later purge can reach them.
+Run it after the replays and fixes that handle the oldest letters first.
+
+Give at least one filter, or --all for every dead letter of the type.`;
+
 const REPLAY_HELP = `
 Dry run is the default: it lists the dead letters the filters choose and whether each was replayed before.
 --execute copies them to the task's topic with the idempotent producer: the same key and value bytes, the
@@ -62,7 +84,7 @@ process dies in between, that batch is copied again by the next replay (same tas
 the repeat). Two replays of one type never run at once (a lock in Redis).`;
 
 export function registerDlqCommand(program: Command): void {
-  const dlq = program.command('dlq').description("a task type's dead letters (<topic>.dlq): list, show, replay");
+  const dlq = program.command('dlq').description("a task type's dead letters (<topic>.dlq): list, show, replay, purge");
 
   withFilters(
     dlq
@@ -120,6 +142,33 @@ export function registerDlqCommand(program: Command): void {
         }
         printLetter(task, record, payload);
       });
+    });
+
+  dlq
+    .command('purge')
+    .description('remove handled dead letters from the start of each DLQ partition (dry run unless --execute)')
+    .argument('<type>', 'task type name (from --config)')
+    .option('--before <iso>', 'only those that failed before this time, e.g. 2025-01-31T09:00:00Z')
+    .option('--replayed-only', 'only those that `dlq replay` copied back (their marker is in Redis)')
+    .option('--error <text>', 'only those whose error class or message contains this (any case)')
+    .option('--all', 'every dead letter (when no filter is given)')
+    .option('--dry-run', 'show what would be removed and change nothing (the default)')
+    .option('--execute', 'remove them')
+    .option('--json', 'print JSON')
+    .addHelpText('after', PURGE_HELP)
+    .action(async (type: string, opts: PurgeOptions, cmd: Command) => {
+      if (opts.dryRun && opts.execute) throw new UsageError('give --dry-run or --execute, not both');
+      const filtered = opts.before !== undefined || opts.replayedOnly === true || opts.error !== undefined;
+      if (filtered && opts.all) throw new UsageError('--all removes every dead letter: give it without filters');
+      if (!filtered && !opts.all) {
+        throw new UsageError('give a filter (--before, --replayed-only, --error), or --all for every dead letter');
+      }
+      const filter: DeadLetterFilter = {
+        ...(opts.before === undefined ? {} : { until: parseIsoDateTime('--before', opts.before) }),
+        ...(opts.error === undefined ? {} : { error: opts.error }),
+      };
+      const config = await configOf(cmd);
+      await purgeDeadLetters(config, findTask(config, type), filter, opts);
     });
 
   withFilters(

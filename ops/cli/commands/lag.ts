@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveTargets } from '../shared/groups.js';
+import { DEPRECATED_TYPE_OPTION, resolveTargets, typeArgument } from '../shared/groups.js';
 import { partitionLags } from '../../../pipeline/kafka/partitionLags.js';
 import { printJson, printTable, say } from '../shared/output.js';
 import { configOf, withKafka } from '../shared/services.js';
@@ -8,7 +8,8 @@ export function registerLagCommand(program: Command): void {
   program
     .command('lag')
     .description('per partition: end offset, committed offset and lag of a worker group, with the total')
-    .option('--type <type>', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
+    .argument('[type]', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
+    .option(...DEPRECATED_TYPE_OPTION)
     .option('--group <group>', 'consumer group (default: the worker group of each task type that has one)')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -17,10 +18,11 @@ export function registerLagCommand(program: Command): void {
 Lag is end offset minus committed offset: tasks written but not yet completed and committed. A partition
 the group never committed counts from its earliest stored record, where a worker would start.`,
     )
-    .action(async (opts: { type?: string; group?: string; json?: boolean }, cmd: Command) => {
+    .action(async (type: string | undefined, opts: { type?: string; group?: string; json?: boolean }, cmd: Command) => {
+      const chosen = { group: opts.group, type: typeArgument('lag', type, opts.type) };
       const config = await configOf(cmd);
       await withKafka(config, async ({ groups, topics }) => {
-        const targets = await resolveTargets(config, opts, groups, topics);
+        const targets = await resolveTargets(config, chosen, groups, topics);
         const reports = [];
         for (const t of targets) {
           const committed = await groups.fetchOffsets(t.group, t.topics.length > 0 ? t.topics : undefined);

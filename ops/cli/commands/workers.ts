@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CommittedOffset, GroupAdmin, GroupInfo } from '../../../pipeline/kafka/GroupAdmin.js';
-import { resolveTargets, type GroupTarget } from '../shared/groups.js';
+import { DEPRECATED_TYPE_OPTION, resolveTargets, typeArgument, type GroupTarget } from '../shared/groups.js';
 import { partitionLags } from '../../../pipeline/kafka/partitionLags.js';
 import { duration, formatDuration, printJson, printTable, red, say } from '../shared/output.js';
 import {
@@ -41,7 +41,8 @@ export function registerWorkersCommand(program: Command): void {
     .description(
       "a worker group's members (member id, client id, host) with their partitions, which partitions are stuck, and the running tasks that report progress",
     )
-    .option('--type <type>', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
+    .argument('[type]', 'task type (its worker group is taskstream.<type> unless --group says otherwise)')
+    .option(...DEPRECATED_TYPE_OPTION)
     .option('--group <group>', 'consumer group (default: the worker group of each task type that has one)')
     .addOption(
       new Option('--stuck-after <duration>', 'STUCK: lag > 0 and the committed offset has not moved for this long')
@@ -65,10 +66,11 @@ STUCK (lag > 0, unchanged for --stuck-after or longer; shown in red on a termina
 Running tasks whose handlers call ctx.progress(done, total) are listed with their progress, as their
 workers publish them to Redis every 5 s (an entry expires 15 s after its worker last published it).`,
     )
-    .action(async (opts: WorkersOptions, cmd: Command) => {
+    .action(async (type: string | undefined, opts: WorkersOptions, cmd: Command) => {
+      const chosen = { group: opts.group, type: typeArgument('workers', type, opts.type) };
       const config = await configOf(cmd);
       await withKafka(config, async ({ groups, topics, address }) => {
-        const targets = await resolveTargets(config, opts, groups, topics);
+        const targets = await resolveTargets(config, chosen, groups, topics);
         const first = await Promise.all(targets.map((t) => sample(groups, t)));
         const t0 = Date.now();
         if (opts.sample > 0) await new Promise((r) => setTimeout(r, opts.sample));

@@ -26,18 +26,24 @@ export async function markReplayed(redis: Redis, dlqTopic: string, positions: re
   if (positions.length > 0) await redis.sadd(replayedKey(dlqTopic), ...positions);
 }
 
+/** Drops the markers of purged letters: their positions never come back. */
+export async function unmarkReplayed(redis: Redis, dlqTopic: string, positions: readonly string[]): Promise<void> {
+  for (let i = 0; i < positions.length; i += 1000)
+    await redis.srem(replayedKey(dlqTopic), ...positions.slice(i, i + 1000));
+}
+
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Runs `fn` while holding the replay lock of a DLQ topic, so two replays of one type never copy the same
- * dead letters at once. The lock expires by itself (10 min) if this process dies holding it.
+ * dead letters at once, and a purge never removes letters a replay is copying. The lock expires by itself (10 min) if this process dies holding it.
  */
 export async function withReplayLock<T>(redis: Redis, dlqTopic: string, fn: () => Promise<T>): Promise<T> {
   const token = randomUUID();
   const got = await redis.set(lockKey(dlqTopic), token, 'PX', 600_000, 'NX');
   if (got !== 'OK') {
     throw new OperationFailed(
-      `another replay of ${dlqTopic} is running (Redis key ${lockKey(dlqTopic)}); wait for it to finish, or delete the key if its process died`,
+      `another replay or purge of ${dlqTopic} is running (Redis key ${lockKey(dlqTopic)}); wait for it to finish, or delete the key if its process died`,
       'LOCK_BUSY',
     );
   }

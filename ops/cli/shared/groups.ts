@@ -3,6 +3,7 @@ import type { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
 import { findTask, knownTypes, type LoadedConfig } from '../config/loadConfig.js';
 import { note } from './output.js';
 import { OperationFailed } from './services.js';
+import { UsageError } from '../UsageError.js';
 
 /** The worker's default group prefix (WorkerOptions.groupPrefix): its group for a type is `taskstream.<name>`. */
 export const DEFAULT_GROUP_PREFIX = 'taskstream';
@@ -16,7 +17,31 @@ export interface GroupTarget {
 }
 
 /**
- * Which consumer groups `lag` and `workers` look at: `--type T` → its worker group (or `--group`);
+ * The task type of `lag [type]` and `workers [type]`, positional like every other command's. `--type` was the
+ * old way: it still works for one release, with a warning on stderr.
+ */
+export function typeArgument(
+  command: string,
+  positional: string | undefined,
+  flag: string | undefined,
+): string | undefined {
+  if (flag === undefined) return positional;
+  if (positional !== undefined && positional !== flag) {
+    throw new UsageError(
+      `two task types, "${positional}" and --type ${flag}: give one, as \`taskstream ${command} <type>\``,
+    );
+  }
+  note(
+    `warning: --type is deprecated and goes in the next release; give the type first: taskstream ${command} ${flag}`,
+  );
+  return flag;
+}
+
+/** The deprecated `--type <type>` option, kept for one release (see typeArgument). */
+export const DEPRECATED_TYPE_OPTION = ['--type <type>', 'deprecated: give the type as the first argument'] as const;
+
+/**
+ * Which consumer groups `lag` and `workers` look at: a type T → its worker group (or `--group`);
  * `--group G` alone → that group; neither → the default worker group of every configured task type that
  * exists. A group or topic named explicitly that does not exist is an error; with neither option, groups
  * that do not exist are skipped (and said so on stderr).

@@ -3,15 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handle, TaskProducer, UnrecoverableError, type TaskDefinition } from '../../../pipeline/index.js';
+import type { TaskDefinition } from '../../../pipeline/index.js';
 import { DLQ_HEADER, dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
-import { noteTask } from '../../support/fixtures/taskTypes.js';
-import { endOffsets } from '../../support/groups.js';
+import { deadLetterFixture, notRetriable, total, unrecoverable } from '../../support/deadLetters.js';
 import { rawKafka, readTopic, type SeenRecord } from '../../support/readTopic.js';
-import { using } from '../../support/resources.js';
-import { runCli, runCliJson, writeCliConfig } from '../../support/runCli.js';
+import { runCli, runCliJson } from '../../support/runCli.js';
 import { waitFor } from '../../support/waitFor.js';
-import { startWorker } from '../../support/workers.js';
 
 interface Row {
   partition: number;
@@ -42,57 +39,6 @@ interface Shown {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const total = async (topic: string): Promise<number> =>
-  [...(await endOffsets(topic)).values()].reduce((n, end) => n + Number(end), 0);
-
-type Failure = () => Error;
-const unrecoverable =
-  (message: string): Failure =>
-  () =>
-    new UnrecoverableError(message);
-const notRetriable =
-  (message: string): Failure =>
-  () =>
-    Object.assign(new TypeError(message), { retriable: false });
-
-/**
- * A task type of its own (declared in a config file for the CLI), and a worker whose handler throws the
- * given failure for chosen ids (dead-lettering them at once) and records every task it completes.
- */
-async function deadLetterFixture() {
-  const cli = writeCliConfig({ partitions: 3 });
-  const task = noteTask({ name: cli.name, partitions: 3 });
-  const failing = new Map<string, Failure>();
-  const completed: { id: string; taskId: string; attempt: number }[] = [];
-  const producer = await using(new TaskProducer());
-  const worker = await startWorker({
-    handlers: [
-      handle(task, (note, ctx) => {
-        const fail = failing.get(note.id);
-        if (fail) throw fail();
-        completed.push({ id: note.id, taskId: ctx.taskId, attempt: ctx.attempt });
-      }),
-    ],
-  });
-  const dlq = dlqTopicOf(task.topic);
-  /** Enqueues the notes; those with a failure end in the DLQ. Returns their task ids by note id. */
-  const enqueue = async (notes: { id: string; fail?: Failure }[]): Promise<Map<string, string>> => {
-    for (const n of notes) if (n.fail) failing.set(n.id, n.fail);
-    const before = await total(dlq);
-    const sent = await producer.enqueueMany(
-      task,
-      notes.map((n, i) => ({ id: n.id, key: `k${i % 4}`, seq: i })),
-    );
-    const dead = notes.filter((n) => n.fail).length;
-    await waitFor(`${dead} new dead letters`, async () => (await total(dlq)) >= before + dead);
-    await waitFor('the other tasks completed', () =>
-      notes.filter((n) => !n.fail).every((n) => completed.some((c) => c.id === n.id)),
-    );
-    return new Map(notes.map((n, i) => [n.id, sent[i]?.taskId as string]));
-  };
-  return { cli, task, dlq, failing, completed, worker, enqueue };
-}
 
 const dlqCli = (config: string, ...args: string[]) => runCli(['--config', config, 'dlq', ...args]);
 const dlqJson = <T>(config: string, ...args: string[]) => runCliJson<T>(['--config', config, 'dlq', ...args, '--json']);

@@ -38,7 +38,7 @@ describe('taskstream lag', () => {
     await waitFor('30 tasks processed', () => done >= 30);
     await allCommitted(group, cfg.topic, 30);
 
-    const r = await runCli(['--config', cfg.file, 'lag', '--type', cfg.name, '--group', group, '--json']);
+    const r = await runCli(['--config', cfg.file, 'lag', cfg.name, '--group', group, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [report] = r.json<LagReport[]>();
     const ends = await endOffsets(cfg.topic);
@@ -68,7 +68,7 @@ describe('taskstream lag', () => {
     await worker.close();
     await producer.enqueueMany(task, notes(12, 9));
 
-    const r = await runCli(['--config', cfg.file, 'lag', '--type', cfg.name, '--group', group]);
+    const r = await runCli(['--config', cfg.file, 'lag', cfg.name, '--group', group]);
     expect(r.code, r.stderr).toBe(0);
     const ends = await endOffsets(cfg.topic);
     const committed = await committedOffsets(group, cfg.topic);
@@ -77,6 +77,31 @@ describe('taskstream lag', () => {
       expect(r.stdout).toMatch(new RegExp(`^${cfg.topic}\\s+${partition}\\s+${end}\\s+${c}\\s+${end - c}$`, 'm'));
     }
     expect(r.stdout).toMatch(/^total lag 9$/m);
+  });
+
+  it('still takes the type as --type for one release, the same report with a deprecation warning on stderr', async () => {
+    const cfg = writeCliConfig({ partitions: 2 });
+    const task = noteTask({ name: cfg.name, partitions: 2 });
+    const groupPrefix = uniqueName('g');
+    const group = `${groupPrefix}.${cfg.name}`;
+    const worker = await startWorker({ groupPrefix, handlers: [handle(task, async () => undefined)] });
+    const producer = await using(new TaskProducer());
+    await producer.enqueueMany(task, notes(0, 4));
+    await worker.close();
+
+    const positional = await runCli(['--config', cfg.file, 'lag', cfg.name, '--group', group, '--json']);
+    const flag = await runCli(['--config', cfg.file, 'lag', '--type', cfg.name, '--group', group, '--json']);
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(flag.json()).toEqual(positional.json());
+    expect(positional.stderr).toBe('');
+    expect(flag.stderr).toContain(`warning: --type is deprecated`);
+    expect(flag.stderr).toContain(`taskstream lag ${cfg.name}`);
+  });
+
+  it('exits 2 when the type is given twice, as the argument and as a different --type', async () => {
+    const r = await runCli(['lag', 'one', '--type', 'other']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('two task types');
   });
 
   it('an unknown consumer group fails with one line and exit code 1', async () => {

@@ -55,7 +55,7 @@ describe('taskstream workers', () => {
     await startWorker({ groupPrefix, handlers: [handle(task, async () => undefined)] });
     await stableGroup(group, 1);
 
-    const args = ['--config', cfg.file, 'workers', '--type', cfg.name, '--group', group, '--sample', '0'];
+    const args = ['--config', cfg.file, 'workers', cfg.name, '--group', group, '--sample', '0'];
     const r = await runCli([...args, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [report] = r.json<WorkersReport[]>();
@@ -101,7 +101,7 @@ describe('taskstream workers', () => {
       timeoutMs: 30_000,
     });
 
-    const args = ['--config', cfg.file, 'workers', '--type', cfg.name, '--group', group, '--stuck-after', '1s'];
+    const args = ['--config', cfg.file, 'workers', cfg.name, '--group', group, '--stuck-after', '1s'];
     const r = await runCli([...args, '--sample', '1500ms', '--json'], {
       timeoutMs: 30_000,
       env: { TASKSTREAM_LOG_LEVEL: 'warn' },
@@ -153,7 +153,7 @@ describe('taskstream workers', () => {
     const sent = await producer.enqueue(task, { id: 'long', key: 'k', seq: 1 });
     await waitFor('the task running', () => started);
 
-    const args = ['--config', cfg.file, 'workers', '--type', cfg.name, '--group', group, '--sample', '0'];
+    const args = ['--config', cfg.file, 'workers', cfg.name, '--group', group, '--sample', '0'];
     let running: RunningSighting[] | null = [];
     // Workers publish every 5 s: ask until this one has.
     await waitFor(

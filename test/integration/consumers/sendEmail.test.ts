@@ -10,7 +10,7 @@ import { sendEmail } from '../../../schemas/tasks.js';
 import { readAll } from '../../support/readTopic.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';
 import { startSmtpServer, type SmtpRefusal } from '../../support/smtpServer.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
 /** The shipped send-email task type under a name of its own (so no two tests share topics), retrying quickly. */
@@ -79,7 +79,7 @@ describe('send-email over SMTP', () => {
 
     await waitFor('the task dead-lettered', () => worker.dead.length > 0);
     // Longer than the retry delay: a retry would have asked the server again by now.
-    await new Promise((r) => setTimeout(r, 1500));
+    await quietPeriod(1500, 'no retry of the dead-lettered email');
     expect(smtp.recipients).toEqual(['nobody@example.com']);
     expect(worker.retrying).toEqual([]);
     expect(worker.dead.map((e) => [e.taskId, e.attempt])).toEqual([[sent.taskId, 1]]);
@@ -113,8 +113,7 @@ describe('send-email over SMTP', () => {
       [1, `SMTP server ${smtp.url} deferred the mail to linus@example.com: 451 4.3.0 mailbox busy, try again later`],
     ]);
     expect(worker.completed.map((e) => [e.taskId, e.attempt])).toEqual([[sent.taskId, 2]]);
-    // Settle past another retry delay: nothing more arrives.
-    await new Promise((r) => setTimeout(r, 1000));
+    await quietPeriod(1000, 'no further delivery past another retry delay');
     expect(smtp.recipients).toEqual(['linus@example.com', 'linus@example.com']);
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]?.parsed.messageId).toBe(`<${sent.taskId}@taskstream>`);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer, type TaskContext } from '../../../pipeline/index.js';
 import { nextFencingToken } from '../../../pipeline/locks/fencingToken.js';
-import { LockLostError } from '../../../pipeline/locks/TaskLocks.js';
+import { LockLostError } from '../../../pipeline/errors.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { startPrivateRedis } from '../../support/privateRedis.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';

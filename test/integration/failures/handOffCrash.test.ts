@@ -4,7 +4,7 @@ import { TaskProducer } from '../../../pipeline/index.js';
 import { childWorkerEnv, recordFile, startChildWorker } from '../../support/childWorker.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { using } from '../../support/resources.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 
 describe('killed between hand-off and commit', () => {
   it('completes the task exactly once after a restart', async () => {
@@ -24,7 +24,7 @@ describe('killed between hand-off and commit', () => {
       const r = records.read();
       return r.some((x) => x.event === 'done') && r.filter((x) => x.event === 'deduplicated').length >= 1;
     });
-    await new Promise((r) => setTimeout(r, 1000));
+    await quietPeriod(1000, 'no second run of the handed-off task');
     const all = records.read();
     expect(all.filter((r) => r.event === 'done').map((r) => r.id)).toEqual(['fragile']);
     expect(all.filter((r) => r.event === 'handed-off')).toHaveLength(1);

@@ -6,7 +6,7 @@ import { retryTopics } from '../../../pipeline/task/taskTopics.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { readAll } from '../../support/readTopic.js';
 import { using } from '../../support/resources.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
 describe('retry tiers', () => {
@@ -26,7 +26,7 @@ describe('retry tiers', () => {
       ],
     });
     await waitFor('the third attempt to complete', () => completions === 1);
-    await new Promise((r) => setTimeout(r, 500));
+    await quietPeriod(500, 'no fourth attempt after the completion');
     expect(attempts).toEqual([1, 2, 3]);
     expect(completions).toBe(1);
 

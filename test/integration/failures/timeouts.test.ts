@@ -13,22 +13,26 @@ describe('task timeout', () => {
     await producer.enqueue(task, { id: 'sleepy', key: 'k', seq: 1 });
     const seen: { attempt: number; reason?: string }[] = [];
     let abortedAfterMs = 0;
-    const worker = await startWorker({
-      handlers: [
-        handle(task, async (_n, ctx) => {
-          if (ctx.attempt === 1) {
-            const started = performance.now();
-            await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-            abortedAfterMs = performance.now() - started;
-            seen.push({ attempt: 1, reason: (ctx.signal.reason as { code?: string }).code });
-            return;
-          }
-          seen.push({ attempt: ctx.attempt });
-        }),
-      ],
-    });
     const retried: string[] = [];
-    worker.on('task:retrying', (e) => retried.push((e.error as Error & { code?: string }).code ?? e.error.name));
+    await startWorker(
+      {
+        handlers: [
+          handle(task, async (_n, ctx) => {
+            if (ctx.attempt === 1) {
+              const started = performance.now();
+              await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+              abortedAfterMs = performance.now() - started;
+              seen.push({ attempt: 1, reason: (ctx.signal.reason as { code?: string }).code });
+              return;
+            }
+            seen.push({ attempt: ctx.attempt });
+          }),
+        ],
+      },
+      // Before start: the first attempt can time out before start() resolves.
+      (worker) =>
+        worker.on('task:retrying', (e) => retried.push((e.error as Error & { code?: string }).code ?? e.error.name)),
+    );
     await waitFor('the second attempt', () => seen.some((s) => s.attempt === 2));
     expect(seen[0]).toEqual({ attempt: 1, reason: 'HANDLER_TIMEOUT' });
     expect(retried).toEqual(['HANDLER_TIMEOUT']);

@@ -155,7 +155,7 @@ describe('taskstream as an installed package', () => {
     // The group is the one the program's worker joined (the default, taskstream.<type>) in the test before.
     const { stdout } = await run(
       path.join(project, 'node_modules', '.bin', 'taskstream'),
-      ['lag', '--type', taskName, '--json'],
+      ['lag', taskName, '--json'],
       { cwd: project, env: env(), timeout: 60_000 },
     );
     const [lag] = JSON.parse(stdout) as { group: string; total: number; partitions: { topic: string }[] }[];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { using } from '../../support/resources.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
 describe('a handler longer than the session timeout', () => {
@@ -29,7 +29,7 @@ describe('a handler longer than the session timeout', () => {
     worker.on('partitions:revoked', (e) => revoked.push([...e.partitions]));
 
     await waitFor('the slow task to finish', () => finished, { timeoutMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    await quietPeriod(1000, 'no second run and no revocation after the slow task');
     expect(runs).toBe(1);
     expect(revoked).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { readAll } from '../../support/readTopic.js';
 import { uniqueName, using } from '../../support/resources.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
 describe('rebalance while a slow handler runs', () => {
@@ -46,7 +46,7 @@ describe('rebalance while a slow handler runs', () => {
       movedIds.every((id) => runs.some((r) => r.worker === 'second' && r.id === id)),
     );
     // Only the moved partition's tasks ran again: the other partition's completions were committed by their owner.
-    await new Promise((r) => setTimeout(r, 500));
+    await quietPeriod(500, 'no rerun of the partition that did not move');
     expect(
       runs
         .filter((r) => r.worker === 'second')

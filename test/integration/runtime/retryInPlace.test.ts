@@ -4,7 +4,7 @@ import { handle, TaskProducer } from '../../../pipeline/index.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
 import { committedOffsets } from '../../support/groups.js';
 import { uniqueName, using } from '../../support/resources.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
 describe('a handler throws once (ordered retries, in place)', () => {
@@ -41,7 +41,7 @@ describe('a handler throws once (ordered retries, in place)', () => {
       't3 on its second attempt and every later task done',
       () => attempts.size === 10 && attempts.get('t3')?.length === 2,
     );
-    await new Promise((r) => setTimeout(r, 500)); // several commit intervals pass while t3 runs
+    await quietPeriod(500, 'several commit intervals pass while t3 waits: no commit past it');
     const whileWaiting = (await committedOffsets(groupId, task.topic)).get(0) ?? -1n;
     expect(whileWaiting).toBeLessThanOrEqual(BigInt(failing?.offset ?? 0));
     release();

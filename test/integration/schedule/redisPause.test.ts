@@ -9,7 +9,7 @@ import { duplicateIds } from '../../support/invariants.js';
 import { startPrivateRedis } from '../../support/privateRedis.js';
 import { readAll, startReadingTask } from '../../support/readTopic.js';
 import { uniqueName, using } from '../../support/resources.js';
-import { waitFor } from '../../support/waitFor.js';
+import { quietPeriod, waitFor } from '../../support/waitFor.js';
 
 describe('scheduler while Redis does not answer', () => {
   it('stops firing while Redis is frozen, fires again once it answers, and sends no tick twice', async () => {
@@ -27,7 +27,7 @@ describe('scheduler while Redis does not answer', () => {
     // Longer than the lease: the holder can no longer prove it holds it, so it must stop firing.
     await new Promise((r) => setTimeout(r, 3000));
     const sentWhilePaused = reader.records.length;
-    await new Promise((r) => setTimeout(r, 2000));
+    await quietPeriod(2000, 'no fire while Redis is frozen and the lease has run out');
     // Nothing new while frozen (a fire already past its claim may land, so compare after the lease ran out).
     expect(reader.records.length).toBe(sentWhilePaused);
     redis.resume();

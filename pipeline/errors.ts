@@ -156,7 +156,9 @@ export class PayloadTooLargeError extends TaskstreamError {
 
 /**
  * A record larger than its topic's max.message.bytes: refused before sending (or by the broker), alone; the other
- * records of its send are not affected. Sending it again cannot help.
+ * records of its send are not affected. Sending it again cannot help. The message names the record's size as a
+ * record batch and the limit; when the broker refused it (`cause` set) they are our count and the limit as last
+ * read, which the broker's may differ from (the topic changed, or the broker's own message.max.bytes is lower).
  */
 export class RecordTooLargeError extends TaskstreamError {
   constructor(
@@ -167,9 +169,12 @@ export class RecordTooLargeError extends TaskstreamError {
   ) {
     super(
       'RECORD_TOO_LARGE',
-      bytes !== undefined && maxBytes !== undefined
-        ? `a record for ${topic} is ${bytes} bytes as a record batch, above the topic's max.message.bytes ${maxBytes}`
-        : `Kafka refused a record for ${topic} as larger than the topic allows`,
+      cause === undefined
+        ? `a record for ${topic} is ${bytes ?? '?'} bytes as a record batch, above the topic's max.message.bytes ${maxBytes ?? '?'}`
+        : `Kafka refused a record for ${topic} as larger than the topic allows` +
+            (bytes === undefined
+              ? ''
+              : ` (${bytes} bytes as a record batch; max.message.bytes ${maxBytes ?? 'unknown'} when last read)`),
       { retriable: false, cause },
     );
   }

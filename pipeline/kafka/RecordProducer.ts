@@ -130,13 +130,26 @@ export class RecordProducer {
     for (const end of requestEnds(records, sizes, (t) => this.limits.maxBatchBytes(t))) {
       const request = records.slice(start, end);
       // Sending after a failure could store a key's later task before its earlier one, which the caller may resend.
-      const results: SendOutcome[] = failed ? request.map(notSentAfterFailure) : await this.sendRequest(request);
+      const results: SendOutcome[] = failed
+        ? request.map(notSentAfterFailure)
+        : (await this.sendRequest(request)).map((o, k) =>
+            this.withSize(o, request[k] as OutgoingRecord, sizes[start + k]),
+          );
       failed ||= results.some((o) => !o.ok);
       outcomes.push(...results);
       start = end;
     }
     if (failed) this.replaceProducer();
     return outcomes;
+  }
+
+  /** A broker's "too large" does not say how large: name our count and the limit we know. */
+  private withSize(outcome: SendOutcome, record: OutgoingRecord, size: number | undefined): SendOutcome {
+    if (outcome.ok || !(outcome.error instanceof RecordTooLargeError) || outcome.error.bytes !== undefined)
+      return outcome;
+    const bytes = size === undefined ? undefined : BATCH_OVERHEAD_BYTES + size;
+    const max = this.limits.maxBatchBytes(record.topic);
+    return { ok: false, error: new RecordTooLargeError(record.topic, bytes, max, outcome.error.cause) };
   }
 
   private async sendRequest(records: readonly OutgoingRecord[]): Promise<SendOutcome[]> {

@@ -3,6 +3,7 @@ import {
   ConfigError,
   DecodeError,
   HandlerTimeoutError,
+  RecordTooLargeError,
   RegistryUnavailableError,
   ServiceUnavailableError,
   TaskstreamError,
@@ -152,6 +153,21 @@ describe('errors naming an address', () => {
   it('mask the password of a registry URL', () => {
     expect(new RegistryUnavailableError('http://svc:s3cret@registry:8081').message).toBe(
       'schema registry at http://svc:***@registry:8081 did not answer',
+    );
+  });
+});
+
+describe('RecordTooLargeError', () => {
+  it('names the record size and the limit when refused before sending', () => {
+    expect(new RecordTooLargeError('tasks.x', 2_000_123, 1_048_588).message).toBe(
+      "a record for tasks.x is 2000123 bytes as a record batch, above the topic's max.message.bytes 1048588",
+    );
+  });
+
+  it('names our count and the limit last read when the broker refused it', () => {
+    const refused = new RecordTooLargeError('tasks.x', 900_000, 1_048_588, new Error('MESSAGE_TOO_LARGE'));
+    expect(refused.message).toBe(
+      'Kafka refused a record for tasks.x as larger than the topic allows (900000 bytes as a record batch; max.message.bytes 1048588 when last read)',
     );
   });
 });

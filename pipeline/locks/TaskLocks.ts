@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ExecutionError, Redlock, ResourceLockedError, type Lock } from '@sesamecare-oss/redlock';
+import Redlock, { ExecutionError, ResourceLockedError, type Lock } from 'redlock';
 import { LockBusyError, LockLostError, LockUnavailableError } from '../errors.js';
 import { nextFencingToken } from './fencingToken.js';
 
@@ -20,9 +20,7 @@ export class TaskLocks {
   private readonly redlock: Redlock;
 
   constructor(private readonly redis: Redis) {
-    // The fork's scripts SELECT their database themselves (default 0): give it the connection's, or a REDIS_URL
-    // naming another database would put the locks beside it.
-    this.redlock = new Redlock([redis], { retryCount: 0, driftFactor: 0.01, db: redis.options.db ?? 0 });
+    this.redlock = new Redlock([redis], { retryCount: 0, driftFactor: 0.01 });
     // Redlock emits errors of its own for failed extensions; ours are reported through onLost.
     this.redlock.on('error', () => undefined);
   }

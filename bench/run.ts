@@ -2,6 +2,7 @@
  * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
  *   npm run bench -- runtime [--count 200000] [--rounds 3] [--rates 200,1000,5000] [--seconds 10] [--json] [--profile]
  *   npm run bench -- options [--count 100000] [--rounds 3] [--json]
+ *   npm run bench -- backlog [--count 1000000] [--seconds 300] [--flags "none;--max-semi-space-size=4"] [--json]
  *   npm run bench -- latency [--rates 200,1000,5000] [--seconds 10] [--json]
  *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
  *   npm run bench -- core [--count 400000] [--rounds 5] [--json]   (the runtime alone; needs no services)
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ensureStack } from '../ops/demo/ensureStack.js';
+import { backlogBench } from './backlog/backlogBench.js';
 import { coreBench } from './core/coreBench.js';
 import { producerBench } from './producer/producerBench.js';
 import { reportBench } from './report/reportBench.js';
@@ -62,6 +64,22 @@ program
   .action(async (opts: { count: string; rounds: string; json?: boolean }) => {
     await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
     await optionsBench({ count: Number(opts.count), rounds: Number(opts.rounds), json: Boolean(opts.json) });
+  });
+program
+  .command('backlog')
+  .description('memory (RSS, heap) of a worker with the default bounds under a backlog it cannot keep up with')
+  .option('--count <n>', 'tasks enqueued before the worker starts', '1000000')
+  .option('--seconds <n>', 'how long each worker runs, sampled every second', '300')
+  .option('--flags <list>', 'Node flags of each run, runs separated by ";" ("none": no flags)', 'none')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; seconds: string; flags: string; json?: boolean }) => {
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    await backlogBench({
+      count: Number(opts.count),
+      seconds: Number(opts.seconds),
+      variants: opts.flags.split(';').map((v) => (v.trim() === 'none' ? [] : v.trim().split(/\s+/))),
+      json: Boolean(opts.json),
+    });
   });
 program
   .command('latency')

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 const EXIT_GRACE_MS = 15_000;
 
 /**
- * Runs a bench script in a fresh Node process and parses the JSON line it prints last. The result counts once
- * printed: a child that then fails to exit (a worker with a shared rate limit did not finish close() in minutes)
- * is killed after a grace period rather than holding the bench.
+ * Runs a bench script in a fresh Node process and parses the JSON line it prints last, once it exits (a profiled
+ * child writes its profile on exit). A child that fails to exit after printing its result (a worker with a
+ * shared rate limit did not finish close() in minutes) is killed after a grace period and its result taken.
  */
 export function childRun<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -22,7 +22,6 @@ export function childRun<T>(script: string, args: string[], nodeArgs: string[] =
       if (result !== undefined || !out.endsWith('\n')) return;
       result = lastJson<T>(out);
       if (result === undefined) return;
-      resolve(result);
       killer = setTimeout(() => {
         process.stderr.write(`${script} printed its result but did not exit in ${EXIT_GRACE_MS / 1000} s; killed\n`);
         child.kill('SIGKILL');
@@ -30,7 +29,7 @@ export function childRun<T>(script: string, args: string[], nodeArgs: string[] =
     });
     child.on('exit', (code) => {
       clearTimeout(killer);
-      if (result !== undefined) return;
+      if (result !== undefined) return resolve(result);
       if (code !== 0) return reject(new Error(`${script} exited with ${code}: ${out}`));
       result = lastJson<T>(out);
       if (result === undefined) reject(new Error(`${script} printed no JSON result: ${out}`));

@@ -1,7 +1,7 @@
 /**
  * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
  *   npm run bench -- runtime [--count 200000] [--rounds 3] [--rates 200,1000,5000] [--seconds 10] [--json] [--profile]
- *   npm run bench -- options [--count 100000] [--rounds 3] [--json]
+ *   npm run bench -- options [--count 20000] [--rounds 3] [--json]
  *   npm run bench -- backlog [--count 1000000] [--seconds 300] [--flags "none;--max-semi-space-size=4"] [--json]
  *   npm run bench -- latency [--rates 200,1000,5000] [--seconds 10] [--json]
  *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
@@ -58,7 +58,7 @@ program
   .description(
     'what a lock per task, a shared rate limit and a per-key rate limit cost a drain, against the plain worker',
   )
-  .option('--count <n>', 'tasks to drain', '100000')
+  .option('--count <n>', 'tasks to drain (a shared rate limit drains ~200/s)', '20000')
   .option('--rounds <n>', 'drains per contender; the median is reported', '3')
   .option('--json', 'print one JSON object')
   .action(async (opts: { count: string; rounds: string; json?: boolean }) => {

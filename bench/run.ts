@@ -1,6 +1,9 @@
 /**
  * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
- *   npm run bench -- runtime [--count 200000] [--rounds 3] [--json] [--profile]
+ *   npm run bench -- runtime [--count 200000] [--rounds 3] [--rates 200,1000,5000] [--seconds 10] [--json] [--profile]
+ *   npm run bench -- options [--count 20000] [--rounds 3] [--json]
+ *   npm run bench -- backlog [--count 1000000] [--seconds 300] [--flags "none;--max-semi-space-size=4"] [--json]
+ *   npm run bench -- latency [--rates 200,1000,5000] [--seconds 10] [--json]
  *   npm run bench -- producer [--count 200000] [--chunk 10000] [--callers 1000] [--rounds 3] [--json]
  *   npm run bench -- core [--count 400000] [--rounds 5] [--json]   (the runtime alone; needs no services)
  *   npm run bench -- report [--rows 1000000] [--chunk 10000] [--rounds 3] [--json]   (PostgreSQL only)
@@ -10,10 +13,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ensureStack } from '../ops/demo/ensureStack.js';
+import { backlogBench } from './backlog/backlogBench.js';
 import { coreBench } from './core/coreBench.js';
 import { producerBench } from './producer/producerBench.js';
 import { reportBench } from './report/reportBench.js';
 import { resizeBench } from './resize/resizeBench.js';
+import { optionsBench } from './options/optionsBench.js';
+import { measureLatencies, writeLatencyTable } from './runtime/latency.js';
 import { runtimeBench } from './runtime/runtimeBench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,15 +29,15 @@ program
   .description('end-to-end throughput of no-op tasks against a bare kafkajs consumer, and enqueue-to-start latency')
   .option('--count <n>', 'tasks to drain', '200000')
   .option('--rounds <n>', 'drains per contender; the median is reported', '3')
-  .option('--rate <n>', 'tasks per second in the latency run', '1000')
-  .option('--seconds <n>', 'length of the latency run', '10')
+  .option('--rates <list>', 'tasks per second of each latency run (0: no latency runs)', '200,1000,5000')
+  .option('--seconds <n>', 'length of each latency run', '10')
   .option('--profile', 'profile every Kafka contender in the last round (bench/out/) and print where the time went')
   .option('--json', 'print one JSON object')
   .action(
     async (opts: {
       count: string;
       rounds: string;
-      rate: string;
+      rates: string;
       seconds: string;
       profile?: boolean;
       json?: boolean;
@@ -40,13 +46,54 @@ program
       await runtimeBench({
         count: Number(opts.count),
         rounds: Number(opts.rounds),
-        rate: Number(opts.rate),
+        rates: rateList(opts.rates),
         seconds: Number(opts.seconds),
         profileDir: opts.profile ? path.join(here, 'out') : undefined,
         json: Boolean(opts.json),
       });
     },
   );
+program
+  .command('options')
+  .description(
+    'what a lock per task, a shared rate limit and a per-key rate limit cost a drain, against the plain worker',
+  )
+  .option('--count <n>', 'tasks to drain (a shared rate limit drains ~200/s)', '20000')
+  .option('--rounds <n>', 'drains per contender; the median is reported', '3')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; rounds: string; json?: boolean }) => {
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    await optionsBench({ count: Number(opts.count), rounds: Number(opts.rounds), json: Boolean(opts.json) });
+  });
+program
+  .command('backlog')
+  .description('memory (RSS, heap) of a worker with the default bounds under a backlog it cannot keep up with')
+  .option('--count <n>', 'tasks enqueued before the worker starts', '1000000')
+  .option('--seconds <n>', 'how long each worker runs, sampled every second', '300')
+  .option('--flags <list>', 'Node flags of each run, runs separated by ";" ("none": no flags)', 'none')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; seconds: string; flags: string; json?: boolean }) => {
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    await backlogBench({
+      count: Number(opts.count),
+      seconds: Number(opts.seconds),
+      variants: opts.flags.split(';').map((v) => (v.trim() === 'none' ? [] : v.trim().split(/\s+/))),
+      json: Boolean(opts.json),
+    });
+  });
+program
+  .command('latency')
+  .description('enqueue-to-start latency (p50, p99, p99.9) at several steady rates')
+  .option('--rates <list>', 'tasks per second of each run', '200,1000,5000')
+  .option('--seconds <n>', 'length of each run', '10')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { rates: string; seconds: string; json?: boolean }) => {
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    const seconds = Number(opts.seconds);
+    const results = await measureLatencies(`bench-${Date.now()}`, rateList(opts.rates), seconds);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ seconds, latency: results })}\n`);
+    else writeLatencyTable(results, seconds);
+  });
 program
   .command('core')
   .description('the worker runtime alone, fed by an in-process stand-in for Kafka: its own cost per task')
@@ -113,6 +160,14 @@ program
       });
     },
   );
+/** "200,1000,5000" as numbers; "0" or "" as none. */
+function rateList(list: string): number[] {
+  return list
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -40,7 +40,7 @@ class FreshMarks implements DoneMarks {
 
 const [countArg, mode = 'async', keying = 'keyed', dedupe] = process.argv.slice(2);
 const count = Number(countArg);
-const task = benchTask('core', { dedupe: dedupe === 'dedupe' });
+const task = benchTask('core', { with: dedupe === 'dedupe' ? ['dedupe'] : [] });
 const logger = createLogger();
 logger.level = 'warn';
 const partitions = 6;

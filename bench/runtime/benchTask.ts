@@ -18,13 +18,39 @@ export const benchSchema = {
  */
 const BENCH_DEDUPE = { ttlMs: 10 * 60_000 } as const;
 
-export function benchTask(name: string, options: { keyed?: boolean; dedupe?: boolean } = {}) {
+/**
+ * A rate limit far above any drain's rate, so it never holds a task back: what is measured is what the limit
+ * costs to pass through, not the throttling it is there for.
+ */
+const NEVER_THROTTLES = { max: 100_000_000, perMs: 1000 } as const;
+
+/** The task options a drain can turn on, by the name workerDrain.ts takes them under on its command line. */
+export const DRAIN_OPTIONS = ['dedupe', 'lock', 'shared-rate', 'key-rate'] as const;
+export type DrainOption = (typeof DRAIN_OPTIONS)[number];
+
+export interface BenchTaskOptions {
+  readonly keyed?: boolean;
+  /** Handlers at once (default 1,000, so the Worker's process-wide bound of 100 is the one that binds). */
+  readonly concurrency?: number;
+  readonly with?: readonly DrainOption[];
+}
+
+export function benchTask(name: string, options: BenchTaskOptions = {}) {
+  const on = new Set(options.with ?? []);
   return defineTask({
     name,
     schema: benchSchema,
     partitions: 6,
-    concurrency: 1000,
-    dedupe: options.dedupe === true ? BENCH_DEDUPE : false,
+    concurrency: options.concurrency ?? 1000,
+    dedupe: on.has('dedupe') ? BENCH_DEDUPE : false,
     key: options.keyed === false ? undefined : (t) => t.key,
+    // A lock on the ordering key: never busy (key order already runs one task of a key at a time), so its cost
+    // is the Redlock round trips alone.
+    lock: on.has('lock') ? { key: (t) => `bench:${name}:${t.key}` } : undefined,
+    rateLimit: on.has('shared-rate')
+      ? { ...NEVER_THROTTLES, shared: true }
+      : on.has('key-rate')
+        ? { ...NEVER_THROTTLES, perKey: (t) => t.key }
+        : undefined,
   });
 }

@@ -1,6 +1,13 @@
 import { spawn } from 'node:child_process';
 
-/** Runs a bench script in a fresh Node process and parses the JSON line it prints last. */
+/** How long a child may take to exit after printing its result before it is killed. */
+const EXIT_GRACE_MS = 15_000;
+
+/**
+ * Runs a bench script in a fresh Node process and parses the JSON line it prints last, once it exits (a profiled
+ * child writes its profile on exit). A child that fails to exit after printing its result (a worker with a
+ * shared rate limit did not finish close() in minutes) is killed after a grace period and its result taken.
+ */
 export function childRun<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
@@ -8,15 +15,35 @@ export function childRun<T>(script: string, args: string[], nodeArgs: string[] =
       env: process.env,
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let result: T | undefined;
+    let killer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (result !== undefined || !out.endsWith('\n')) return;
+      result = lastJson<T>(out);
+      if (result === undefined) return;
+      killer = setTimeout(() => {
+        process.stderr.write(`${script} printed its result but did not exit in ${EXIT_GRACE_MS / 1000} s; killed\n`);
+        child.kill('SIGKILL');
+      }, EXIT_GRACE_MS);
+    });
     child.on('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
+      clearTimeout(killer);
+      if (result !== undefined) return resolve(result);
       if (code !== 0) return reject(new Error(`${script} exited with ${code}: ${out}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`${script} printed no JSON result: ${out}`));
-      }
+      result = lastJson<T>(out);
+      if (result === undefined) reject(new Error(`${script} printed no JSON result: ${out}`));
+      else resolve(result);
     });
   });
+}
+
+function lastJson<T>(out: string): T | undefined {
+  const last = out.trim().split('\n').pop() ?? '';
+  if (!last.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    return undefined;
+  }
 }

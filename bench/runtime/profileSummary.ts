@@ -16,8 +16,9 @@ export const CATEGORIES = [
   'Kafka client (kafkajs)',
   'taskstream runtime',
   'Avro decoding (avsc)',
+  'Redis client (ioredis)',
   'garbage collection',
-  'idle (waiting for Kafka)',
+  'idle (waiting for Kafka or Redis)',
   'start-up and shutdown',
   'other (Node internals, bench)',
 ] as const;
@@ -51,7 +52,7 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
 function classify(leaf: number, byId: Map<number, CpuProfile['nodes'][number]>, parent: Map<number, number>): Category {
   const name = byId.get(leaf)?.callFrame.functionName;
   if (name === '(garbage collector)') return 'garbage collection';
-  if (name === '(idle)') return 'idle (waiting for Kafka)';
+  if (name === '(idle)') return 'idle (waiting for Kafka or Redis)';
   let owner: Category | undefined;
   for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
     const url = byId.get(id)?.callFrame.url ?? '';
@@ -64,6 +65,7 @@ function classify(leaf: number, byId: Map<number, CpuProfile['nodes'][number]>, 
 function ownerOf(url: string): Category | undefined {
   if (url.includes('/node_modules/kafkajs/') || url.includes('/node_modules/long/')) return 'Kafka client (kafkajs)';
   if (url.includes('/node_modules/avsc/')) return 'Avro decoding (avsc)';
+  if (/\/node_modules\/(ioredis|redis-parser|redis-errors|@ioredis)\//.test(url)) return 'Redis client (ioredis)';
   if (url.includes('/pipeline/')) return 'taskstream runtime';
   return undefined;
 }

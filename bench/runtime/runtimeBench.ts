@@ -1,27 +1,21 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, TaskProducer } from '../../pipeline/index.js';
 import { benchTask } from './benchTask.js';
 import { interleavedRounds, median, medianRun, pairedRatios } from '../rounds.js';
+import { percentOf, range, round3, timesOf } from '../ratios.js';
+import { enqueueBacklog } from './enqueueBacklog.js';
+import type { DrainResult } from './DrainResult.js';
 import { childRun } from './childRun.js';
-import { measureLatency } from './latency.js';
+import { measureLatencies, writeLatencyTable } from './latency.js';
 import { CATEGORIES, readMainThreadProfile, summarizeProfile, type ProfileSummary } from './profileSummary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-interface DrainResult {
-  readonly tasks: number;
-  readonly ms: number;
-  readonly perSec: number;
-  readonly cpuUsPerTask: number;
-  readonly maxRssMb: number;
-  readonly peakHeld?: number;
-}
-
 export interface RuntimeBenchOptions {
   readonly count: number;
   readonly rounds: number;
-  readonly rate: number;
+  /** Tasks per second of each latency run; none skips the latency runs. */
+  readonly rates: readonly number[];
   readonly seconds: number;
   readonly profileDir: string | undefined;
   readonly json: boolean;
@@ -95,24 +89,9 @@ const SHOWN: readonly ContenderId[] = ['dedupe', 'sync', 'async', 'bare', 'eachM
  * hurts every contender alike; reports each contender's median round. Then measures enqueue-to-start latency.
  */
 export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const name = `bench-${Date.now()}`;
   const task = benchTask(name);
-  const logger = createLogger();
-  logger.level = 'warn';
-  const producer = new TaskProducer({ logger });
-  log(`enqueueing ${o.count} tasks to ${task.topic}…`);
-  const t0 = performance.now();
-  const chunk = 10_000;
-  for (let from = 0; from < o.count; from += chunk) {
-    const n = Math.min(chunk, o.count - from);
-    await producer.enqueueMany(
-      task,
-      Array.from({ length: n }, (_, i) => ({ n: from + i, key: `k${(from + i) % 1000}`, sentAt: Date.now() })),
-    );
-  }
-  const enqueuePerSec = (o.count / (performance.now() - t0)) * 1000;
-  await producer.close();
+  const enqueuePerSec = await enqueueBacklog(task, o.count);
 
   const profiles = new Map<ContenderId, ProfileSummary>();
   const results = await interleavedRounds(CONTENDERS, o.rounds, async (c, i, lastRound) => {
@@ -127,8 +106,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   const m = (id: ContenderId): DrainResult => medianRun(runsOf(id));
   // Round by round (see pairedRatios): against bare eachBatch, and the dedupe-on worker against its peers.
   const vs = (id: ContenderId, reference: ContenderId): number[] => pairedRatios(runsOf(id), runsOf(reference));
-  log(`latency at ${o.rate}/s for ${o.seconds} s…`);
-  const latency = await measureLatency(`${name}-lat`, o.rate, o.seconds);
+  const latencies = await measureLatencies(name, o.rates, o.seconds);
 
   const [bare, sync, async, eachMessage, bullmq, dedupe] = [
     m('bare'),
@@ -164,8 +142,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
     asyncCpuUsPerTask: round3(async.cpuUsPerTask),
     dedupeCpuUsPerTask: round3(dedupe.cpuUsPerTask),
     bareCpuUsPerTask: round3(bare.cpuUsPerTask),
-    p50Ms: latency.p50Ms,
-    p99Ms: latency.p99Ms,
+    latency: latencies,
     maxRssMb: Math.max(sync.maxRssMb, async.maxRssMb, dedupe.maxRssMb),
     bareMaxRssMb: bare.maxRssMb,
     // µs per task by category, per profiled contender, when profiled.
@@ -199,31 +176,7 @@ export async function runtimeBench(o: RuntimeBenchOptions): Promise<void> {
   );
   if (profiles.size > 0) writeProfileTable(profiles, o.count, o.profileDir as string);
   process.stdout.write(`\nenqueue (enqueueMany, batches of 10,000): ${result.enqueuePerSec} tasks/s\n`);
-  process.stdout.write(
-    `enqueue-to-start latency at ${o.rate}/s (single enqueue calls): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${latency.samples} samples)\n`,
-  );
-}
-
-function round3(n: number): number {
-  return Number(n.toFixed(3));
-}
-
-function range(values: readonly number[]): [number, number] {
-  return [round3(Math.min(...values)), round3(Math.max(...values))];
-}
-
-/** "87% (66-93%)": the median round's ratio and the range over the rounds. */
-function percentOf(ratios: readonly number[]): string {
-  const pct = (r: number): number => Math.round(r * 100);
-  const [low, high] = range(ratios);
-  return ratios.length > 1 ? `${pct(median(ratios))}% (${pct(low)}-${pct(high)}%)` : `${pct(median(ratios))}%`;
-}
-
-/** "5.2x (4.8-6.0x)", as percentOf for ratios far above 1. */
-function timesOf(ratios: readonly number[]): string {
-  const x = (r: number): string => r.toFixed(1);
-  const [low, high] = range(ratios);
-  return ratios.length > 1 ? `${x(median(ratios))}x (${x(low)}-${x(high)}x)` : `${x(median(ratios))}x`;
+  if (latencies.length > 0) writeLatencyTable(latencies, o.seconds);
 }
 
 /**

@@ -31,6 +31,8 @@ import { ProcessBudget } from './ProcessBudget.js';
 import type { HandlerBinding } from './TaskContext.js';
 import type { RunningTask } from './RunningTask.js';
 import { RunningBoard } from './RunningBoard.js';
+import { pauseWatchFor } from './pauseWatchFor.js';
+import type { PauseWatch } from './PauseWatch.js';
 import { TaskTypeRunner } from './TaskTypeRunner.js';
 import { taskEvent, WorkerEventEmitter } from './WorkerEvents.js';
 import type { TaskDefinition } from '../task/defineTask.js';
@@ -81,6 +83,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   readonly metrics: Registry;
   /** Its running tasks' progress, in Redis for `taskstream workers`. */
   private readonly board: RunningBoard;
+  private pauses: PauseWatch | undefined;
 
   constructor(options: WorkerOptions) {
     super();
@@ -140,6 +143,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       const tiers = retryTopics(binding.task);
       if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
     }
+    this.pauses = pauseWatchFor(this.runners, this.options.groupPrefix, () => this.redisClient(), this.log);
+    await this.pauses.start();
     await Promise.all(this.runners.map((r) => r.start()));
     this.running = !this.closing;
     if (this.running) this.board.start();
@@ -301,6 +306,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     this.running = false;
     this.closing ??= (async () => {
       await this.started?.catch(() => undefined);
+      this.pauses?.stop();
       const results = await Promise.allSettled(this.runners.map((r) => r.stop(deadlineMs)));
       // Before Redis quits: its last word deletes this worker's entries.
       await this.board.stop();

@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logging/logger.js';
+import { PauseWatch, type ApplyPause } from './PauseWatch.js';
+import type { TaskTypeRunner } from './TaskTypeRunner.js';
+
+/** A worker's PauseWatch: a type's pause holds back both its runners, the main topic's and the retry tiers'. */
+export function pauseWatchFor(
+  runners: readonly TaskTypeRunner[],
+  groupPrefix: string,
+  redis: () => Redis,
+  log: Logger,
+): PauseWatch {
+  const byGroup = new Map<string, ApplyPause>();
+  for (const type of new Set(runners.map((r) => r.task.name))) {
+    const ofType = runners.filter((r) => r.task.name === type);
+    byGroup.set(`${groupPrefix}.${type}`, (paused) => ofType.forEach((r) => r.setPaused(paused)));
+  }
+  return new PauseWatch(redis, byGroup, log);
+}

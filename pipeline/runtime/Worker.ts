@@ -143,7 +143,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       const tiers = retryTopics(binding.task);
       if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
     }
-    this.pauses = pauseWatchFor(this.runners, this.options.groupPrefix, () => this.redisClient(), this.log);
+    this.pauses = pauseWatchFor(this.runners, this.options.groupPrefix, () => this.redisClient(), this.log, this);
     await this.pauses.start();
     await Promise.all(this.runners.map((r) => r.start()));
     this.running = !this.closing;

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
 import { PauseWatch, type ApplyPause } from './PauseWatch.js';
 import type { TaskTypeRunner } from './TaskTypeRunner.js';
+import type { WorkerEventEmitter } from './WorkerEvents.js';
 
 /** A worker's PauseWatch: a type's pause holds back both its runners, the main topic's and the retry tiers'. */
 export function pauseWatchFor(
@@ -9,11 +10,15 @@ export function pauseWatchFor(
   groupPrefix: string,
   redis: () => Redis,
   log: Logger,
+  events: WorkerEventEmitter,
 ): PauseWatch {
   const byGroup = new Map<string, ApplyPause>();
   for (const type of new Set(runners.map((r) => r.task.name))) {
     const ofType = runners.filter((r) => r.task.name === type);
-    byGroup.set(`${groupPrefix}.${type}`, (paused) => ofType.forEach((r) => r.setPaused(paused)));
+    byGroup.set(`${groupPrefix}.${type}`, (paused) => {
+      for (const r of ofType) r.setPaused(paused);
+      events.emit(paused ? 'type:paused' : 'type:resumed', { type });
+    });
   }
   return new PauseWatch(redis, byGroup, log);
 }

@@ -16,8 +16,10 @@ export function pauseWatchFor(
   for (const type of new Set(runners.map((r) => r.task.name))) {
     const ofType = runners.filter((r) => r.task.name === type);
     byGroup.set(`${groupPrefix}.${type}`, (paused) => {
-      for (const r of ofType) r.setPaused(paused);
+      // Said after a pause takes hold and before a resume starts anything, so no task start falls outside.
+      if (paused) for (const r of ofType) r.setPaused(true);
       events.emit(paused ? 'type:paused' : 'type:resumed', { type });
+      if (!paused) for (const r of ofType) r.setPaused(false);
     });
   }
   return new PauseWatch(redis, byGroup, log);

@@ -9,6 +9,7 @@ import type { TaskDefinition } from '../../pipeline/task/defineTask.js';
 import { partitionLags } from '../../pipeline/kafka/partitionLags.js';
 import { replayedPositions } from '../cli/dlq/replayMarkers.js';
 import { listSchedules, type ScheduleListing } from '../cli/shared/scheduleListing.js';
+import { readRunningTasks, type RunningTaskSighting } from '../cli/shared/runningTasks.js';
 import { countNotReplayed } from './countNotReplayed.js';
 
 /** One worker of a task type's group and the partitions of the task topic it owns. */
@@ -43,6 +44,13 @@ export interface TypeOverview {
   readonly failed: number;
   /** Paused with `taskstream pause` or the dashboard; null when Redis did not say. */
   readonly paused: boolean | null;
+  /** Tasks running longer than the type's expectedMs, as their workers publish them (empty without expectedMs). */
+  readonly stuck: readonly StuckTask[];
+}
+
+export interface StuckTask extends RunningTaskSighting {
+  /** How long it had run when its worker last published it. */
+  readonly elapsedMs: number;
 }
 
 export interface Overview {
@@ -90,6 +98,7 @@ export async function gatherOverview(sources: OverviewSources): Promise<Overview
         ...t.overview,
         deadLetters: replayed === undefined ? t.overview.deadLettersStored : countNotReplayed(t.dlqBounds, replayed),
         paused: state ? state.paused[i] !== null : null,
+        stuck: state?.stuck[i] ?? [],
       };
     }),
     schedules: scheduleListing,
@@ -102,16 +111,25 @@ async function redisState(
   redis: Redis,
   tasks: readonly TaskDefinition[],
   groupOf: (t: TaskDefinition) => string,
-): Promise<{ paused: unknown[]; replayed: Set<string>[] } | { error: string }> {
+): Promise<{ paused: unknown[]; replayed: Set<string>[]; stuck: StuckTask[][] } | { error: string }> {
   try {
-    const [paused, replayed] = await Promise.all([
+    const [paused, replayed, stuck] = await Promise.all([
       readPauses(redis, tasks.map(groupOf)),
       Promise.all(tasks.map((t) => replayedPositions(redis, dlqTopicOf(t.topic)))),
+      Promise.all(tasks.map((t) => stuckTasks(redis, t, groupOf(t)))),
     ]);
-    return { paused, replayed };
+    return { paused, replayed, stuck };
   } catch (err) {
     return { error: `Redis did not answer: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+async function stuckTasks(redis: Redis, task: TaskDefinition, group: string): Promise<StuckTask[]> {
+  const expected = task.expectedMs;
+  if (expected === undefined) return [];
+  return (await readRunningTasks(redis, group))
+    .map((t) => ({ ...t, elapsedMs: t.publishedAt - t.startedAt }))
+    .filter((t) => t.elapsedMs > expected);
 }
 
 /** Redis being away must not take the task rows down with it: the page says so where the schedules would be. */
@@ -123,7 +141,7 @@ async function schedulesOrError(source: ScheduleSource): Promise<ScheduleListing
   }
 }
 
-type BrokerView = Omit<TypeOverview, 'paused'>;
+type BrokerView = Omit<TypeOverview, 'paused' | 'stuck'>;
 
 async function typeOverview(
   task: TaskDefinition,

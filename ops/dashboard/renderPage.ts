@@ -109,10 +109,23 @@ function schedules(s) {
   box.append(h('table', {}, h('thead', {}, h('tr', {}, ['schedule', 'task type', 'cron', 'next', 'last fired'].map((c) => h('th', {}, c)))),
     h('tbody', {}, s.schedules.map((x) => h('tr', { 'data-schedule': x.name }, [x.name, x.task, x.cron + ' (' + x.timezone + ')', x.next[0] || '-', x.lastFired || 'never'].map((c) => h('td', {}, c)))))));
 }
+function fmtMs(ms) { return ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s'; }
+function stuck(types) {
+  const rows = types.flatMap((t) => t.stuck.map((s) => h('tr', { 'data-stuck': s.taskId },
+    [t.type, s.taskId, s.workerId, s.partition, s.offset, fmtMs(s.elapsedMs),
+      s.lastHeartbeatAt ? new Date(s.lastHeartbeatAt).toISOString() : 'never',
+      s.progress ? s.progress.done + (s.progress.total ? '/' + s.progress.total : '') : '-'].map((c) => h('td', {}, c)))));
+  const box = document.getElementById('stuck');
+  box.replaceChildren();
+  if (rows.length === 0) return;
+  box.append(h('h2', { class: 'bad' }, 'stuck tasks (running longer than their type expects)'),
+    h('table', {}, h('thead', {}, h('tr', {}, ['task type', 'task id', 'worker', 'partition', 'offset', 'running for', 'last heartbeat', 'progress'].map((c) => h('th', {}, c)))), h('tbody', {}, rows)));
+}
 async function refresh() {
   try {
     const o = await call('GET', 'api/overview');
     document.getElementById('types').replaceChildren(...o.types.map(row));
+    stuck(o.types);
     schedules(o.schedules);
     say('read at ' + o.at + (o.redisError ? ' (Redis: ' + o.redisError + ')' : '') + '; rates over the last ' + Math.round(o.rateWindowMs / 60000) + ' min', !!o.redisError);
     document.body.dataset.readAt = o.at;
@@ -202,6 +215,7 @@ export function renderPage(): string {
 <tbody id="types"></tbody></table>
 <p class="muted">lag: written and not yet done; retrying: waiting in retry tiers; dead letters: not yet replayed;
 processed, failed (attempts handed to a retry tier or dead-lettered) and the chart cover the last minutes.</p>
+<div id="stuck"></div>
 <div id="schedules"></div>
 <section id="dlq" hidden><h2>dead letters of <span id="dlq-type"></span></h2>
 <p>error contains <input id="f-error" size="20"> failed from <input id="f-since" type="datetime-local" step="1">

@@ -1,6 +1,7 @@
 // Guarantee: in a real browser, the dashboard shows the numbers the stack produced while tasks flow, fail and
 // dead-letter; it opens a dead letter with its decoded payload and replays it so the task runs again; and it
-// pauses a task type across its workers (another type keeps running) and resumes it.
+// pauses a task type across its workers (another type keeps running) and resumes it; and it lists a task running
+// longer than its type expects as stuck.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, TaskProducer, UnrecoverableError } from '../../../pipeline/index.js';
@@ -161,5 +162,41 @@ describe('dashboard in a browser', () => {
     await waitFor('the paused type ran after resume', () => ['p1', 'p2', 'p3'].every((id) => completed.includes(id)));
     expect(events).toEqual([`paused ${paused.name}`, `resumed ${paused.name}`]);
     await waitForCell(page, paused.name, 'lag', '0');
+  });
+
+  it('lists a hanging task as stuck, with its worker, partition and offset, and counts it in the metric', async () => {
+    const task = noteTask({ partitions: 1, expectedMs: 300 });
+    const groupPrefix = uniqueName('g');
+    const started = new Set<string>();
+    const worker = await startWorker(
+      {
+        groupPrefix,
+        handlers: [
+          // Hangs until the worker closes and aborts it.
+          handle(
+            task,
+            (_note, ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve())),
+          ),
+        ],
+      },
+      (w) => w.on('task:started', (e) => started.add(e.taskId)),
+    );
+    const producer = await using(new TaskProducer());
+    await producer.enqueueMany(task, [{ id: 'hangs', key: 'k', seq: 1 }]);
+    await waitFor('the task started', () => started.size === 1);
+    const server = await dashboardFor([task], { groupPrefix });
+    const page = await openPage(server.url);
+
+    const row = page.locator('tr[data-stuck]');
+    await row.waitFor({ timeout: 30_000 });
+    const cells = await row.locator('td').allTextContents();
+    const [taskId] = [...started];
+    expect(cells.slice(0, 5)).toEqual([task.name, taskId, worker.id, '0', '0']);
+    // The count and the page are fed by timers of their own: the count may come a moment after the row.
+    const counted = `taskstream_tasks_stuck_total{type="${task.name}"} 1`;
+    await waitFor('the stuck task counted', async () =>
+      (await worker.metrics.getSingleMetricAsString('taskstream_tasks_stuck_total')).includes(counted),
+    );
+    await screenshot(page, 'dashboard-stuck');
   });
 });

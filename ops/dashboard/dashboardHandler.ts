@@ -31,6 +31,8 @@ export interface DashboardHandlerOptions {
   /** When set, actions and dead-letter reads need `Authorization: Bearer <token>`. */
   readonly token?: string;
   readonly cache?: OverviewCacheOptions;
+  /** The path the handler is mounted under (`/ops`), stripped from each request's path before routing. */
+  readonly basePath?: string;
   readonly log: Logger;
 }
 
@@ -50,9 +52,9 @@ class HttpFailure extends Error {
 }
 
 /**
- * The dashboard as a request listener. It answers relative paths, so it can be mounted under a prefix (a
- * framework that strips the prefix, as Express's `app.use('/ops', handler)` does, or `basePath` stripping
- * done by the caller). GETs read; every action is a POST guarded by requestGuard.
+ * The dashboard as a request listener. The page's requests are relative, so it can be mounted under a prefix
+ * (one a framework strips, as Express's `app.use('/ops', handler)` does, or `basePath`). GETs read; every
+ * action is a POST guarded by requestGuard.
  */
 export function createDashboardHandler(options: DashboardHandlerOptions): DashboardHandler {
   const { tasks, admins, redis, log } = options;
@@ -136,6 +138,10 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
+    const base = options.basePath?.replace(/\/+$/, '');
+    if (base && (url.pathname === base || url.pathname.startsWith(`${base}/`))) {
+      url.pathname = url.pathname.slice(base.length) || '/';
+    }
     route(req, url).then(
       ({ status, type, body }) => send(res, status, type, body),
       (err: unknown) => {

@@ -5,6 +5,10 @@ import { handle, TaskProducer, UnrecoverableError } from '../../../pipeline/inde
 import type { RatedOverview } from '../../../ops/dashboard/OverviewCache.js';
 import { dashboardFor } from '../../support/dashboard.js';
 import { runCli, writeCliConfig } from '../../support/runCli.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dashboardHandler } from '../../../ops/dashboard/index.js';
+import { pausedKey } from '../../../pipeline/runtime/pausedTypes.js';
 import { Scheduler } from '../../../pipeline/schedule/index.js';
 import { Redis } from 'ioredis';
 import { everySecond } from '../../support/fixtures/schedules.js';
@@ -134,4 +138,49 @@ describe('dashboard', () => {
     const listing = (await overviewNow()).schedules;
     expect(listing).toMatchObject({ group, leaseHolder: scheduler.instanceId });
   });
+
+  it('mounted in an HTTP server of its own under a path, serves the page and the overview there', async () => {
+    const task = noteTask();
+    const server = await mounted([task], undefined);
+    const page = await fetch(`${server}/ops/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<tbody id="types">');
+    const overview = (await (await fetch(`${server}/ops/api/overview`)).json()) as RatedOverview;
+    expect(overview.types.map((t) => t.type)).toEqual([task.name]);
+  });
+
+  it('refuses an action from another site or without its token, and takes one from the page with it', async () => {
+    const task = noteTask();
+    const server = await mounted([task], 'the-token');
+    const pause = (headers: Record<string, string>) =>
+      fetch(`${server}/ops/api/types/${task.name}/pause`, { method: 'POST', headers });
+    const page = { 'x-taskstream-action': '1', origin: server };
+    expect((await pause({ ...page, authorization: 'Bearer the-token', origin: 'https://evil.example' })).status).toBe(
+      403,
+    );
+    expect((await pause({ authorization: 'Bearer the-token' })).status).toBe(403);
+    expect((await pause(page)).status).toBe(401);
+    const redis = new Redis(services().redisUrl);
+    onCleanup(() => redis.quit());
+    const group = `taskstream.${task.name}`;
+    onCleanup(() => redis.del(pausedKey(group)));
+    expect(await redis.exists(pausedKey(group))).toBe(0);
+    expect((await pause({ ...page, authorization: 'Bearer the-token' })).status).toBe(200);
+    expect(await redis.exists(pausedKey(group))).toBe(1);
+  });
 });
+
+/** The exported handler mounted under /ops in a plain Node server; its base URL. */
+async function mounted(tasks: Parameters<typeof dashboardHandler>[0]['tasks'], token: string | undefined) {
+  const handler = dashboardHandler({ tasks, basePath: '/ops', token, registry: { url: services().registryUrl } });
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/ops')) return handler(req, res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await handler.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

@@ -60,13 +60,16 @@ function say(text, bad) {
   el.textContent = text;
   el.className = bad ? 'bad' : '';
 }
-function chart(series) {
+function chart(rates) {
+  // One interval is one point: draw it as a level line so it shows.
+  const series = rates.length === 1 ? [rates[0], rates[0]] : rates;
   const w = 120, hgt = 28;
   const max = Math.max(1, ...series.map((p) => Math.max(p.processed, p.failed)));
   const pts = (key) => series.map((p, i) => ((i / Math.max(1, series.length - 1)) * w).toFixed(1) + ',' + (hgt - (p[key] / max) * (hgt - 2) - 1).toFixed(1)).join(' ');
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('width', w); svg.setAttribute('height', hgt);
-  svg.innerHTML = '<polyline class="done" points="' + pts('processed') + '"/><polyline class="fail" points="' + pts('failed') + '"/>';
+  svg.innerHTML = '<line x1="0" y1="' + (hgt - 0.5) + '" x2="' + w + '" y2="' + (hgt - 0.5) + '" stroke="#ccc"/>' +
+    (series.length < 2 ? '' : '<polyline class="done" points="' + pts('processed') + '"/><polyline class="fail" points="' + pts('failed') + '"/>');
   return svg;
 }
 function stateOf(t) {

@@ -15,7 +15,7 @@ import { filterOf, replayFilterOf } from './deadLetterQuery.js';
 import { listLetters, showLetter } from './deadLetterViews.js';
 import { OverviewCache, type OverviewCacheOptions } from './OverviewCache.js';
 import { renderPage } from './renderPage.js';
-import { checkAction, checkToken, type Verdict } from './requestGuard.js';
+import { checkAction, checkLoopbackHost, checkToken, type Verdict } from './requestGuard.js';
 
 export interface DashboardHandlerOptions {
   readonly tasks: readonly TaskDefinition[];
@@ -87,6 +87,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const parts = path.split('/').filter(Boolean);
     const method = req.method ?? 'GET';
+    if (options.token === undefined) guard(checkLoopbackHost(req));
     if (method === 'GET' && path === '/') return { status: 200, type: 'text/html; charset=utf-8', body: renderPage() };
     if (method === 'GET' && path === '/api/overview') return json(200, await cache.get());
     // /api/types/<type>/…

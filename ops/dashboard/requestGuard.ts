@@ -45,6 +45,21 @@ export function checkAction(req: GuardedRequest, token: string | undefined): Ver
   return checkToken(req, token);
 }
 
+/**
+ * Without a token the dashboard is for this machine only: the Host must name loopback. Otherwise a site whose
+ * name an attacker points at 127.0.0.1 (DNS rebinding) would be same-origin with the page and read or act.
+ */
+export function checkLoopbackHost(req: GuardedRequest): Verdict {
+  const host = header(req, 'host') ?? '';
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  if (isLoopback(name)) return { ok: true };
+  return {
+    ok: false,
+    status: 403,
+    reason: `Host ${host} is not this machine: beyond loopback the dashboard needs ${TOKEN_ENV}`,
+  };
+}
+
 /** With a token configured, the request must carry it (a GET of data: dead letters and their payloads). */
 export function checkToken(req: GuardedRequest, token: string | undefined): Verdict {
   if (token === undefined) return { ok: true };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_HEADER, checkAction, checkToken, isLoopback } from '../../ops/dashboard/requestGuard.js';
+import {
+  ACTION_HEADER,
+  checkAction,
+  checkLoopbackHost,
+  checkToken,
+  isLoopback,
+} from '../../ops/dashboard/requestGuard.js';
 
 const action = (headers: Record<string, string>) => ({ headers: { host: '127.0.0.1:8080', ...headers } });
 
@@ -48,5 +54,17 @@ describe('isLoopback', () => {
   it('knows the loopback names and addresses, and nothing else', () => {
     expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopback)).toBe(true);
     expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
+
+describe('checkLoopbackHost', () => {
+  it('accepts a request addressed to this machine by name or address, with or without a port', () => {
+    for (const host of ['127.0.0.1:8080', 'localhost:8080', '[::1]:8080', 'localhost']) {
+      expect(checkLoopbackHost({ headers: { host } })).toEqual({ ok: true });
+    }
+  });
+
+  it('refuses a request addressed to another name, as a DNS-rebound site sends', () => {
+    expect(checkLoopbackHost({ headers: { host: 'evil.example:8080' } })).toMatchObject({ ok: false, status: 403 });
   });
 });

@@ -6,6 +6,7 @@ export default defineConfig({
     config: 'ops/cli/config/defineConfig.ts',
     cli: 'ops/cli/main.ts',
     consumers: 'consumers/main.ts',
+    dashboard: 'ops/dashboard/index.ts',
     // Loaded by file in pool threads (ThreadPool.ts names the entry; the resize consumer names its thread file).
     threadEntry: 'pipeline/threads/threadEntry.js',
     resizeInThread: 'consumers/image/resizeInThread.ts',

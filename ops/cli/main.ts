@@ -11,6 +11,7 @@ import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerScheduleCommand } from './commands/schedule.js';
+import { registerPauseCommands } from './commands/pause.js';
 import { UsageError } from './UsageError.js';
 import { packageVersion } from '../packageRoot.js';
 
@@ -43,6 +44,7 @@ registerOffsetsCommand(program);
 registerDlqCommand(program);
 registerDashboardCommand(program);
 registerScheduleCommand(program);
+registerPauseCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import { createRedis, pingRedis, redisUrlFromEnv } from '../../pipeline/redis/re
 import { loadConfig } from '../cli/config/loadConfig.js';
 import { say } from '../cli/shared/output.js';
 import { cliLogger, withKafka } from '../cli/shared/services.js';
+import { groupPrefixOf } from '../cli/shared/groups.js';
 import { startDashboard } from '../dashboard/DashboardServer.js';
 import { DemoFeed } from './DemoFeed.js';
 import { prepareDemoFolder } from './demoFolder.js';
@@ -58,10 +59,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         const dashboard = await startDashboard({
           tasks: config.tasks,
           admins,
-          schedules: { schedules: config.schedules, redis, group: options.namespace },
+          groupPrefix: groupPrefixOf(config),
+          redis,
+          registry: config.registry,
+          schedules: { schedules: config.schedules, group: options.namespace },
           port: 0,
           host: '127.0.0.1',
-          refreshSeconds: 2,
           log: cliLogger(),
         });
         const dashboardUrl = `${dashboard.url}/`;

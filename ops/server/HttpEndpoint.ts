@@ -19,18 +19,28 @@ export class HttpEndpoint {
   ) {}
 
   /** `port` 0 picks a free one (see `url`). */
-  static async start(route: Route, port: number, host: string, log: Logger): Promise<HttpEndpoint> {
-    const server = http.createServer((req, res) => {
-      Promise.resolve()
-        .then(() => route((req.url ?? '/').split('?')[0] as string))
-        .then(
-          ({ status, type, body }) => res.writeHead(status, { 'content-type': type }).end(body),
-          (err: unknown) => {
-            log.error({ err, url: req.url }, 'endpoint failed');
-            res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
-          },
-        );
-    });
+  static start(route: Route, port: number, host: string, log: Logger): Promise<HttpEndpoint> {
+    return HttpEndpoint.listen(
+      (req, res) => {
+        Promise.resolve()
+          .then(() => route((req.url ?? '/').split('?')[0] as string))
+          .then(
+            ({ status, type, body }) => res.writeHead(status, { 'content-type': type }).end(body),
+            (err: unknown) => {
+              log.error({ err, url: req.url }, 'endpoint failed');
+              res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+            },
+          );
+      },
+      port,
+      host,
+      log,
+    );
+  }
+
+  /** Serves any request listener (the dashboard's, which needs methods, queries and bodies). */
+  static async listen(listener: http.RequestListener, port: number, host: string, log: Logger): Promise<HttpEndpoint> {
+    const server = http.createServer(listener);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {

@@ -15,6 +15,8 @@ export class TaskCounters {
   retriedInPlace = 0;
   retriedViaTopic = 0;
   deduplicated = 0;
+  /** Tasks that ran longer than the type's expectedMs (each counted once). */
+  stuck = 0;
   readonly deadLettered = new Map<string, number>();
   /** Completed tasks per duration bucket (the last slot is +Inf), and the sum of their durations. */
   readonly durationCounts: number[] = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);

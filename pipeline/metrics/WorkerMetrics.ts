@@ -65,6 +65,9 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
       for (const [type, c] of types()) for (const [code, n] of c.deadLettered) m.inc({ type, code }, n);
     },
   );
+  counter('tasks_stuck_total', "Tasks that ran longer than their type's expectedMs.", ['type'], (m) => {
+    for (const [type, c] of types()) m.inc({ type }, c.stuck);
+  });
   registry.registerMetric(
     new PrecountedHistogram(
       `${prefix}task_duration_seconds`,

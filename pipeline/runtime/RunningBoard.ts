@@ -16,7 +16,7 @@ export interface RunningBoardEntry {
 }
 
 /**
- * Publishes, every `everyMs`, the running tasks that report progress (`ctx.progress`) to Redis, one key per
+ * Publishes, every `everyMs`, the running tasks that report progress (`ctx.progress`) or are stuck to Redis, one key per
  * worker and group that expires after three periods, so `taskstream workers` in another process can show
  * them and a killed worker's entry goes away by itself. A worker none of whose tasks report progress sends
  * nothing at all: the cost stays with the task types that use it.
@@ -35,6 +35,8 @@ export class RunningBoard {
     private readonly workerId: string,
     private readonly log: Logger,
     private readonly everyMs = 5000,
+    /** Tasks to publish although they report no progress (the stuck ones). */
+    private readonly alsoShow: (task: RunningTask) => boolean = () => false,
   ) {}
 
   start(): void {
@@ -58,7 +60,7 @@ export class RunningBoard {
   async publish(): Promise<void> {
     const byGroup = new Map<string, RunningTask[]>();
     for (const task of this.source()) {
-      if (task.progress === undefined) continue;
+      if (task.progress === undefined && !this.alsoShow(task)) continue;
       const group = this.groupOf(task.type);
       byGroup.set(group, [...(byGroup.get(group) ?? []), task]);
     }

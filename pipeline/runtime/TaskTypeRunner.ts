@@ -36,6 +36,8 @@ export class TaskTypeRunner implements GroupListener {
   private dispatching = false;
   private pumping = false;
   private stopped = false;
+  /** Paused by an operator (PauseWatch): start nothing new; running tasks finish, the group is kept. */
+  private paused = false;
   /** Its consumer crashed and kafkajs will not restart it. */
   dead = false;
   private readonly timers = new RunnerTimers();
@@ -177,8 +179,14 @@ export class TaskTypeRunner implements GroupListener {
     job.keyHeld = true;
   }
 
+  /** Pauses or resumes starting tasks; what was fetched meanwhile waits in memory, then its partitions pause. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.pump();
+  }
+
   private canStart(): boolean {
-    return this.dispatching && this.running < this.task.concurrency && this.budget.canRun();
+    return this.dispatching && !this.paused && this.running < this.task.concurrency && this.budget.canRun();
   }
 
   /** Starts what may start. Not re-entrant: a synchronous handler that settles inside the loop just continues it. */

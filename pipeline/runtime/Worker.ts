@@ -33,6 +33,9 @@ import { ProcessBudget } from './ProcessBudget.js';
 import type { HandlerBinding } from './TaskContext.js';
 import type { RunningTask } from './RunningTask.js';
 import { RunningBoard } from './RunningBoard.js';
+import { pauseWatchFor } from './pauseWatchFor.js';
+import { StuckWatch } from './StuckWatch.js';
+import type { PauseWatch } from './PauseWatch.js';
 import { TaskTypeRunner } from './TaskTypeRunner.js';
 import { taskEvent, WorkerEventEmitter } from './WorkerEvents.js';
 import type { TaskDefinition } from '../task/defineTask.js';
@@ -83,6 +86,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   readonly metrics: Registry;
   /** Its running tasks' progress, in Redis for `taskstream workers`. */
   private readonly board: RunningBoard;
+  private pauses: PauseWatch | undefined;
+  private readonly stuck: StuckWatch;
 
   constructor(options: WorkerOptions) {
     super();
@@ -96,12 +101,21 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     for (const h of this.options.handlers) this.countersByType.set(h.task.name, new TaskCounters());
     this.metrics = options.metricsRegistry ?? new Registry();
     registerWorkerMetrics(this.metrics, this);
+    const tasks = this.options.handlers.map((h) => h.task);
+    this.stuck = new StuckWatch(
+      tasks,
+      () => this.runningTasks(),
+      (t) => this.countersByType.get(t),
+      this.log,
+    );
     this.board = new RunningBoard(
       () => this.runningTasks(),
       (type) => `${this.options.groupPrefix}.${type}`,
       () => this.redisClient(),
       this.id,
       this.log,
+      undefined,
+      this.stuck.isStuck,
     );
   }
 
@@ -143,9 +157,12 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       const tiers = retryTopics(binding.task);
       if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
     }
+    this.pauses = pauseWatchFor(this.runners, this.options.groupPrefix, () => this.redisClient(), this.log, this);
+    await this.pauses.start();
     await Promise.all(this.runners.map((r) => r.start()));
     this.running = !this.closing;
     if (this.running) this.board.start();
+    if (this.running) this.stuck.start();
     this.log.info({ types: this.options.handlers.map((h) => h.task.name) }, 'worker started');
   }
 
@@ -307,6 +324,8 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     this.running = false;
     this.closing ??= (async () => {
       await this.started?.catch(() => undefined);
+      this.pauses?.stop();
+      this.stuck.stop();
       const results = await Promise.allSettled(this.runners.map((r) => r.stop(deadlineMs)));
       // Before Redis quits: its last word deletes this worker's entries.
       await this.board.stop();

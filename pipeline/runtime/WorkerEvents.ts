@@ -36,6 +36,10 @@ export interface WorkerEvents {
     readonly topics: readonly string[];
     readonly partitions: readonly number[];
   };
+  /** An operator paused the task type (`taskstream pause`, the dashboard): this worker starts none of its tasks. */
+  'type:paused': { readonly type: string };
+  /** The pause was lifted: this worker starts its tasks again. */
+  'type:resumed': { readonly type: string };
   /** An infrastructure error; `restarting` says whether the runtime recovers by itself. */
   error: { readonly error: Error; readonly restarting: boolean };
 }

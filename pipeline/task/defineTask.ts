@@ -68,6 +68,11 @@ export interface TaskOptions<S extends AvroRecordSchema> {
    * refuses a larger payload before sending; a worker dead-letters a larger record at once, without decoding it.
    */
   readonly maxBytes?: number;
+  /**
+   * How long a task of this type should run at most, in ms. One running longer is stuck: logged once, counted in
+   * taskstream_tasks_stuck_total, and listed by `taskstream workers` and the dashboard (default: none).
+   */
+  readonly expectedMs?: number;
 }
 
 export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
@@ -89,6 +94,8 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly retry: RetryPolicy;
   /** The largest encoded task accepted, in bytes. */
   readonly maxBytes: number;
+  /** A task running longer than this is stuck (undefined: never). */
+  readonly expectedMs: number | undefined;
   /** Dedupe mark lifetime, or undefined when dedupe is off. */
   readonly dedupeTtlMs: number | undefined;
   readonly lock:
@@ -178,6 +185,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
             7 * 86_400_000,
           ),
     maxBytes: positiveInt(name, 'maxBytes', options.maxBytes, 1_000_000),
+    expectedMs: options.expectedMs === undefined ? undefined : positiveInt(name, 'expectedMs', options.expectedMs, 1),
     lock: options.lock
       ? {
           key: options.lock.key as (payload: never) => string,

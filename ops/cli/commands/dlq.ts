@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import { findTask } from '../config/loadConfig.js';
 import { matches, rowOf, type DeadLetterFilter } from '../dlq/deadLetters.js';
-import { decodePayload, printLetter, printRows } from '../dlq/printDeadLetters.js';
-import { dlqBounds, parsePosition, partitionHolding, readDeadLetters, readRanges } from '../dlq/readDeadLetters.js';
+import { decodePayload, letterJson, printLetter, printRows } from '../dlq/printDeadLetters.js';
+import { parsePosition, readDeadLetterAt, readDeadLetters } from '../dlq/readDeadLetters.js';
 import { isFiltered, replayDeadLetters, type ReplayOptions as Replay } from '../dlq/replayDeadLetters.js';
 import { purgeDeadLetters } from '../dlq/purgeDeadLetters.js';
 import { parseIsoDateTime } from '../isoTime.js';
 import { printJson, say } from '../shared/output.js';
-import { configOf, OperationFailed, withKafka } from '../shared/services.js';
+import { configOf, withKafka } from '../shared/services.js';
 import { UsageError } from '../UsageError.js';
 
 interface FilterOptions {
@@ -117,29 +117,9 @@ export function registerDlqCommand(program: Command): void {
       const task = findTask(config, type);
       const topic = dlqTopicOf(task.topic);
       await withKafka(config, async (admins) => {
-        const bounds = await dlqBounds(admins, topic);
-        const partition = wanted.partition ?? partitionHolding(bounds, wanted.offset, position);
-        const range = bounds.find((b) => b.partition === partition);
-        if (!range) throw new OperationFailed(`${topic} has no partition ${partition}`);
-        if (wanted.offset < range.from || wanted.offset >= range.to) {
-          throw new OperationFailed(
-            `${topic} partition ${partition} holds offsets ${range.from}..${range.to - 1n}; there is no dead letter at ${wanted.offset}`,
-          );
-        }
-        const [record] = await readRanges(admins, topic, [{ partition, from: wanted.offset, to: wanted.offset + 1n }]);
-        if (!record) throw new OperationFailed(`no record at ${partition}:${wanted.offset} of ${topic}`);
+        const record = await readDeadLetterAt(admins, topic, wanted, position);
         const payload = await decodePayload(task, record.value, config.registry);
-        if (opts.json) {
-          return printJson({
-            topic,
-            partition: record.partition,
-            offset: record.offset,
-            key: record.key === null ? null : record.key.toString(),
-            timestamp: new Date(Number(record.timestamp)).toISOString(),
-            headers: record.headers,
-            ...payload,
-          });
-        }
+        if (opts.json) return printJson(letterJson(topic, record, payload));
         printLetter(task, record, payload);
       });
     });

@@ -63,6 +63,8 @@ export interface DeadLetterFilter {
   readonly until?: number;
   /** Exactly one of these task ids. */
   readonly taskIds?: readonly string[];
+  /** Exactly these dead letters, as `<partition>:<offset>` (the dashboard's selection). */
+  readonly positions?: readonly string[];
 }
 
 export function matches(row: DeadLetterRow, filter: DeadLetterFilter): boolean {
@@ -76,6 +78,7 @@ export function matches(row: DeadLetterRow, filter: DeadLetterFilter): boolean {
   if (filter.since !== undefined && at < filter.since) return false;
   if (filter.until !== undefined && at >= filter.until) return false;
   if (filter.taskIds !== undefined && filter.taskIds.length > 0 && !filter.taskIds.includes(row.taskId)) return false;
+  if (filter.positions !== undefined && !filter.positions.includes(positionOf(row))) return false;
   return true;
 }
 

@@ -85,3 +85,16 @@ export function printLetter(task: TaskDefinition, record: IncomingRecord, p: Dec
   say(p.hex === null ? 'value: (null)' : `value (${p.hex.length / 2} bytes, hex):`);
   for (let i = 0; p.hex !== null && i < p.hex.length; i += 64) say(`  ${p.hex.slice(i, i + 64)}`);
 }
+
+/** One dead letter as JSON (`dlq show --json`, the dashboard's letter view). */
+export function letterJson(topic: string, record: IncomingRecord, payload: DecodedPayload) {
+  return {
+    topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key === null ? null : record.key.toString(),
+    timestamp: new Date(Number(record.timestamp)).toISOString(),
+    headers: record.headers,
+    ...payload,
+  };
+}

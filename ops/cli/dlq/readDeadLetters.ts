@@ -58,3 +58,24 @@ export function partitionHolding(bounds: readonly OffsetRange[], offset: bigint,
     `offset ${text} exists in partitions ${holding.join(', ')}: give <partition>:<offset>, e.g. ${holding[0]}:${text}`,
   );
 }
+
+/** The dead letter at a position (`dlq show`, the dashboard): one clear line when there is none there. */
+export async function readDeadLetterAt(
+  admins: KafkaAdmins,
+  topic: string,
+  wanted: { partition: number | undefined; offset: bigint },
+  text: string,
+): Promise<IncomingRecord> {
+  const bounds = await dlqBounds(admins, topic);
+  const partition = wanted.partition ?? partitionHolding(bounds, wanted.offset, text);
+  const range = bounds.find((b) => b.partition === partition);
+  if (!range) throw new OperationFailed(`${topic} has no partition ${partition}`);
+  if (wanted.offset < range.from || wanted.offset >= range.to) {
+    throw new OperationFailed(
+      `${topic} partition ${partition} holds offsets ${range.from}..${range.to - 1n}; there is no dead letter at ${wanted.offset}`,
+    );
+  }
+  const [record] = await readRanges(admins, topic, [{ partition, from: wanted.offset, to: wanted.offset + 1n }]);
+  if (!record) throw new OperationFailed(`no record at ${partition}:${wanted.offset} of ${topic}`);
+  return record;
+}

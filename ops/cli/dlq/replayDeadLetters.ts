@@ -1,14 +1,11 @@
-import type { Redis } from 'ioredis';
-import { RecordProducer } from '../../../pipeline/kafka/RecordProducer.js';
 import type { IncomingRecord } from '../../../pipeline/kafka/records.js';
-import { dlqTopicOf } from '../../../pipeline/retry/handOffHeaders.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { printJson, say } from '../shared/output.js';
-import { OperationFailed, withKafka, withRedis, type Connections, type KafkaAdmins } from '../shared/services.js';
-import { matches, positionOf, replayCopy, rowOf, type DeadLetterFilter } from './deadLetters.js';
+import { withKafka, withRedis, type Connections } from '../shared/services.js';
+import { positionOf, rowOf, type DeadLetterFilter } from './deadLetters.js';
 import { printRows } from './printDeadLetters.js';
-import { readDeadLetters } from './readDeadLetters.js';
-import { markReplayed, replayedKey, replayedPositions, withReplayLock } from './replayMarkers.js';
+import { replayedKey } from './replayMarkers.js';
+import { replayLetters } from './replayLetters.js';
 
 export interface ReplayOptions {
   json?: boolean;
@@ -23,47 +20,16 @@ export async function replayDeadLetters(
   filter: DeadLetterFilter,
   opts: ReplayOptions,
 ): Promise<void> {
-  const dlq = dlqTopicOf(task.topic);
   const execute = opts.execute === true;
-  await withKafka(config, async (admins) => {
-    const chosen = (await readDeadLetters(admins, dlq)).filter((r) => matches(rowOf(r), filter));
-    if (execute && !(await admins.topics.listTopics()).includes(task.topic)) {
-      throw new OperationFailed(`topic "${task.topic}" of task type "${task.name}" does not exist`);
-    }
-    await withRedis(async (redis) => {
-      const run = async () => {
-        const before = await replayedPositions(redis, dlq);
-        const copy = chosen.filter((r) => opts.includeReplayed || !before.has(positionOf(r)));
-        if (execute && copy.length > 0) await copyBack(admins, task, dlq, copy, redis);
-        return { before, copy };
-      };
-      const { before, copy } = execute ? await withReplayLock(redis, dlq, run) : await run();
+  await withKafka(config, (admins) =>
+    withRedis(async (redis) => {
+      const { dlq, chosen, copy, before } = await replayLetters(admins, redis, task, filter, {
+        execute,
+        includeReplayed: opts.includeReplayed === true,
+      });
       reportReplay({ task, dlq, filter, chosen, copy: new Set(copy), before, execute, opts });
-    });
-  });
-}
-
-async function copyBack(
-  admins: KafkaAdmins,
-  task: TaskDefinition,
-  dlq: string,
-  letters: readonly IncomingRecord[],
-  redis: Redis,
-): Promise<void> {
-  const producer = new RecordProducer(admins.kafka, admins.address);
-  try {
-    for (let i = 0; i < letters.length; i += 500) {
-      const batch = letters.slice(i, i + 500);
-      const outcomes = await producer.sendSettled(batch.map((r) => replayCopy(r, task.topic)));
-      // Only what the broker acknowledged is marked: a crash in between copies it again next time, never loses it,
-      // and a letter whose copy failed stays unmarked for the next replay.
-      await markReplayed(redis, dlq, batch.filter((_, j) => outcomes[j]?.ok).map(positionOf));
-      const failure = outcomes.find((o) => !o.ok);
-      if (failure && !failure.ok) throw failure.error;
-    }
-  } finally {
-    await producer.close();
-  }
+    }),
+  );
 }
 
 function reportReplay(r: {
@@ -108,5 +74,11 @@ function reportReplay(r: {
 }
 
 export function isFiltered(f: DeadLetterFilter): boolean {
-  return f.error !== undefined || f.since !== undefined || f.until !== undefined || f.taskIds !== undefined;
+  return (
+    f.error !== undefined ||
+    f.since !== undefined ||
+    f.until !== undefined ||
+    f.taskIds !== undefined ||
+    f.positions !== undefined
+  );
 }

@@ -8,6 +8,16 @@ import { UsageError } from '../UsageError.js';
 /** The worker's default group prefix (WorkerOptions.groupPrefix): its group for a type is `taskstream.<name>`. */
 export const DEFAULT_GROUP_PREFIX = 'taskstream';
 
+/** The config's worker group prefix (`worker.groupPrefix`), else the worker's default. */
+export function groupPrefixOf(config: Pick<LoadedConfig, 'worker'>): string {
+  return config.worker.groupPrefix ?? DEFAULT_GROUP_PREFIX;
+}
+
+/** The worker group of a task type under the config's prefix: `<groupPrefix>.<type>`. */
+export function workerGroupOf(config: Pick<LoadedConfig, 'worker'>, type: string): string {
+  return `${groupPrefixOf(config)}.${type}`;
+}
+
 export interface GroupTarget {
   readonly group: string;
   /** The task type, when the group was chosen by type. */
@@ -55,7 +65,7 @@ export async function resolveTargets(
   const existingGroups = new Set((await groups.listGroups()).map((g) => g.groupId));
   if (opts.type !== undefined) {
     const task = findTask(config, opts.type);
-    const group = opts.group ?? `${DEFAULT_GROUP_PREFIX}.${task.name}`;
+    const group = opts.group ?? workerGroupOf(config, task.name);
     if (!(await topics.listTopics()).includes(task.topic)) {
       throw new OperationFailed(
         `topic "${task.topic}" of task type "${task.name}" does not exist; create it with \`taskstream topics create ${task.name}\``,
@@ -72,17 +82,17 @@ export async function resolveTargets(
   }
   if (opts.group !== undefined) {
     if (!existingGroups.has(opts.group)) throw new OperationFailed(`consumer group "${opts.group}" does not exist`);
-    const task = config.tasks.find((t) => opts.group === `${DEFAULT_GROUP_PREFIX}.${t.name}`);
+    const task = config.tasks.find((t) => opts.group === workerGroupOf(config, t.name));
     return [{ group: opts.group, type: task?.name ?? null, topics: [] }];
   }
   const targets = config.tasks
-    .map((t) => ({ group: `${DEFAULT_GROUP_PREFIX}.${t.name}`, type: t.name, topics: [t.topic] }))
+    .map((t) => ({ group: workerGroupOf(config, t.name), type: t.name, topics: [t.topic] }))
     .filter((t) => existingGroups.has(t.group));
   if (targets.length === 0) {
     note(
       config.tasks.length === 0
         ? `no task types (${knownTypes(config)})`
-        : `no worker group exists yet for: ${config.tasks.map((t) => `${DEFAULT_GROUP_PREFIX}.${t.name}`).join(', ')}`,
+        : `no worker group exists yet for: ${config.tasks.map((t) => workerGroupOf(config, t.name)).join(', ')}`,
     );
   }
   return targets;

@@ -1,34 +1,25 @@
-// Guarantee: the dashboard shows, per task type, what the brokers say: workers, lag, retries waiting, dead letters.
+// Guarantee: the dashboard's overview shows, per task type, what the brokers and Redis say: workers, lag, retries
+// waiting, dead letters not yet replayed, under the config's group prefix.
 import { describe, expect, it } from 'vitest';
 import { handle, TaskProducer, UnrecoverableError } from '../../../pipeline/index.js';
-import { GroupAdmin } from '../../../pipeline/kafka/GroupAdmin.js';
-import { TopicAdmin } from '../../../pipeline/kafka/TopicAdmin.js';
-import { createLogger } from '../../../pipeline/logging/logger.js';
-import { startDashboard } from '../../../ops/dashboard/DashboardServer.js';
-import type { HttpEndpoint } from '../../../ops/server/HttpEndpoint.js';
-import type { Overview, ScheduleSource } from '../../../ops/dashboard/Overview.js';
+import type { RatedOverview } from '../../../ops/dashboard/OverviewCache.js';
+import { dashboardFor } from '../../support/dashboard.js';
+import { runCli, writeCliConfig } from '../../support/runCli.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dashboardHandler } from '../../../ops/dashboard/index.js';
+import { pausedKey } from '../../../pipeline/runtime/pausedTypes.js';
 import { Scheduler } from '../../../pipeline/schedule/index.js';
 import { Redis } from 'ioredis';
-import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { everySecond } from '../../support/fixtures/schedules.js';
 import { noteTask } from '../../support/fixtures/taskTypes.js';
-import { rawKafka } from '../../support/readTopic.js';
 import { onCleanup, uniqueName, using } from '../../support/resources.js';
-import { brokers, services } from '../../support/services.js';
+import { services } from '../../support/services.js';
 import { waitFor } from '../../support/waitFor.js';
 import { startWorker } from '../../support/workers.js';
 
-async function dashboardFor(tasks: readonly TaskDefinition[], schedules?: ScheduleSource): Promise<HttpEndpoint> {
-  const address = brokers().join(',');
-  const admins = { groups: new GroupAdmin(rawKafka(), address), topics: new TopicAdmin(rawKafka(), address) };
-  onCleanup(() => Promise.all([admins.groups.close(), admins.topics.close()]));
-  const server = await startDashboard({ tasks, admins, schedules, port: 0, log: createLogger() });
-  onCleanup(() => server.close());
-  return server;
-}
-
 describe('dashboard', () => {
-  it('shows lag with no worker running, and the dead letters, of a task type', async () => {
+  it('shows lag with no worker running, and the dead letters, of a task type under a custom group prefix', async () => {
     const task = noteTask({ partitions: 2 });
     const producer = await using(new TaskProducer());
     await producer.enqueueMany(task, [
@@ -36,10 +27,10 @@ describe('dashboard', () => {
       { id: 'poison', key: 'p', seq: 1 },
     ]);
     const settled = new Set<string>();
-    // The default group prefix, so the dashboard finds the group as it would a real worker's.
+    const groupPrefix = uniqueName('custom');
     const worker = await startWorker(
       {
-        groupPrefix: 'taskstream',
+        groupPrefix,
         handlers: [
           handle(task, (note) => {
             if (note.id === 'poison') throw new UnrecoverableError('never works');
@@ -58,33 +49,73 @@ describe('dashboard', () => {
       { id: 'late-2', key: 'y', seq: 1 },
     ]);
 
-    const server = await dashboardFor([task]);
-    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as Overview;
-    expect(overview.types).toEqual([
+    const server = await dashboardFor([task], { groupPrefix });
+    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as RatedOverview;
+    expect(overview.types).toMatchObject([
       {
         type: task.name,
         topic: task.topic,
         topicExists: true,
-        group: `taskstream.${task.name}`,
+        group: `${groupPrefix}.${task.name}`,
         groupState: 'Empty',
         members: 0,
+        workers: [],
         lag: 2,
         retrying: 0,
         deadLetters: 1,
+        deadLettersStored: 1,
+        processed: 2,
+        failed: 1,
+        paused: false,
       },
     ]);
-    const page = await (await fetch(`${server.url}/`)).text();
-    expect(page).toContain(`data-type="${task.name}"`);
-    expect(page).toContain('tasks waiting and no worker running');
+  });
+
+  it('counts only the dead letters that were not replayed', async () => {
+    const cli = writeCliConfig({ partitions: 1 });
+    const task = noteTask({ name: cli.name, partitions: 1 });
+    const producer = await using(new TaskProducer());
+    await producer.enqueueMany(task, [
+      { id: 'bad-1', key: 'a', seq: 1 },
+      { id: 'bad-2', key: 'b', seq: 1 },
+    ]);
+    const groupPrefix = uniqueName('g');
+    const dead = new Set<string>();
+    const worker = await startWorker(
+      {
+        groupPrefix,
+        handlers: [
+          handle(task, () => {
+            throw new UnrecoverableError('never works');
+          }),
+        ],
+      },
+      (w) => w.on('task:dead-lettered', (e) => dead.add(e.taskId)),
+    );
+    await waitFor('both tasks dead-lettered', () => dead.size === 2);
+    await worker.close(); // so the replayed copy stays on the task topic instead of failing again
+    const replay = await runCli([
+      '--config',
+      cli.file,
+      'dlq',
+      'replay',
+      task.name,
+      '--task-id',
+      [...dead][0] as string,
+      '--execute',
+    ]);
+    expect(replay.code, replay.stderr).toBe(0);
+
+    const server = await dashboardFor([task], { groupPrefix });
+    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as RatedOverview;
+    expect(overview.types[0]).toMatchObject({ deadLettersStored: 2, deadLetters: 1 });
   });
 
   it('says which topic is missing and the command that creates it', async () => {
     const task = noteTask(); // never enqueued to: its topics do not exist
     const server = await dashboardFor([task]);
-    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as Overview;
+    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as RatedOverview;
     expect(overview.types[0]).toMatchObject({ type: task.name, topicExists: false, lag: 0, deadLetters: 0 });
-    const page = await (await fetch(`${server.url}/`)).text();
-    expect(page).toContain(`topic missing: taskstream topics create ${task.name}`);
   });
 
   it('shows each schedule with its next tick, its last fired tick and the instance that fires it', async () => {
@@ -93,11 +124,10 @@ describe('dashboard', () => {
     const group = uniqueName('sched');
     const redis = new Redis(services().redisUrl);
     onCleanup(() => redis.quit());
-    const server = await dashboardFor([task], { schedules: [schedule], redis, group });
-    const overviewNow = async (): Promise<Overview> =>
-      (await (await fetch(`${server.url}/api/overview`)).json()) as Overview;
+    const server = await dashboardFor([task], { schedules: { schedules: [schedule], group }, cache: { maxAgeMs: 0 } });
+    const overviewNow = async (): Promise<RatedOverview> =>
+      (await (await fetch(`${server.url}/api/overview`)).json()) as RatedOverview;
     expect((await overviewNow()).schedules).toMatchObject({ group, leaseHolder: null });
-    expect(await (await fetch(`${server.url}/`)).text()).toContain('no scheduler holds the lease');
 
     const scheduler = await using(new Scheduler({ schedules: [schedule], group }));
     await scheduler.start();
@@ -107,8 +137,50 @@ describe('dashboard', () => {
     });
     const listing = (await overviewNow()).schedules;
     expect(listing).toMatchObject({ group, leaseHolder: scheduler.instanceId });
-    const page = await (await fetch(`${server.url}/`)).text();
-    expect(page).toContain(schedule.name);
-    expect(page).toContain(`fired by ${scheduler.instanceId}`);
+  });
+
+  it('mounted in an HTTP server of its own under a path, serves the page and the overview there', async () => {
+    const task = noteTask();
+    const server = await mounted([task], undefined);
+    const page = await fetch(`${server}/ops/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<tbody id="types">');
+    const overview = (await (await fetch(`${server}/ops/api/overview`)).json()) as RatedOverview;
+    expect(overview.types.map((t) => t.type)).toEqual([task.name]);
+  });
+
+  it('refuses an action from another site or without its token, and takes one from the page with it', async () => {
+    const task = noteTask();
+    const server = await mounted([task], 'the-token');
+    const pause = (headers: Record<string, string>) =>
+      fetch(`${server}/ops/api/types/${task.name}/pause`, { method: 'POST', headers });
+    const page = { 'x-taskstream-action': '1', origin: server };
+    expect((await pause({ ...page, authorization: 'Bearer the-token', origin: 'https://evil.example' })).status).toBe(
+      403,
+    );
+    expect((await pause({ authorization: 'Bearer the-token' })).status).toBe(403);
+    expect((await pause(page)).status).toBe(401);
+    const redis = new Redis(services().redisUrl);
+    onCleanup(() => redis.quit());
+    const group = `taskstream.${task.name}`;
+    onCleanup(() => redis.del(pausedKey(group)));
+    expect(await redis.exists(pausedKey(group))).toBe(0);
+    expect((await pause({ ...page, authorization: 'Bearer the-token' })).status).toBe(200);
+    expect(await redis.exists(pausedKey(group))).toBe(1);
   });
 });
+
+/** The exported handler mounted under /ops in a plain Node server; its base URL. */
+async function mounted(tasks: Parameters<typeof dashboardHandler>[0]['tasks'], token: string | undefined) {
+  const handler = dashboardHandler({ tasks, basePath: '/ops', token, registry: { url: services().registryUrl } });
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/ops')) return handler(req, res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await handler.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

@@ -13,6 +13,8 @@ import { TopicAdmin } from '../kafka/TopicAdmin.js';
 import type { InputOf, TaskDefinition } from '../task/defineTask.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { taskTopics } from '../task/taskTopics.js';
+import { delayedRecord, delayTiers, runAtOf } from '../delay/DelayLadder.js';
+import { taskTime, type DelayOptions } from '../delay/taskTime.js';
 import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
 
@@ -27,7 +29,7 @@ export interface ProducerOptions extends KafkaOptions, RegistryAccess {
   readonly createTopics?: boolean;
 }
 
-export interface EnqueueOptions {
+export interface EnqueueOptions extends DelayOptions {
   /** A stable id (for dedupe across resubmits); default: `<topic>-<partition>-<offset>`. */
   readonly id?: string;
   /** Overrides the task type's key function. */
@@ -36,11 +38,19 @@ export interface EnqueueOptions {
   readonly traceparent?: string;
 }
 
+export interface EnqueueManyOptions extends EnqueueOptions {
+  /** Per task, in the order of the payloads: its own delayMs or runAt (instead of the shared one). */
+  readonly delays?: readonly (DelayOptions | undefined)[];
+}
+
 export interface Enqueued {
   readonly taskId: string;
+  /** Where it is stored: the task's topic, or for a delayed task the delay tier it waits in first. */
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** A delayed task's time (epoch ms). */
+  readonly runAt?: number;
 }
 
 /** Validates, encodes and sends tasks; concurrent single enqueues share requests. */
@@ -107,15 +117,19 @@ export class TaskProducer {
     task: T,
     payload: InputOf<T>,
     options: EnqueueOptions,
+    runAt: number | undefined,
+    now: number,
   ): OutgoingRecord {
     const value = codec.encode(payload);
     const key = options.key ?? task.key?.(payload as never) ?? null;
     // A first attempt needs no headers: the id defaults to topic-partition-offset, the attempt to 1.
-    if (options.id === undefined && options.traceparent === undefined) return { topic: task.topic, key, value };
+    if (options.id === undefined && options.traceparent === undefined && runAt === undefined)
+      return { topic: task.topic, key, value };
     const headers: Record<string, string> = {};
     if (options.id !== undefined) headers[HEADER.id] = options.id;
     if (options.traceparent !== undefined) headers[HEADER.traceparent] = options.traceparent;
-    return { topic: task.topic, key, value, headers };
+    const record = { topic: task.topic, key, value, headers };
+    return runAt === undefined ? record : delayedRecord(record, task.topic, delayTiers(task.maxDelayMs), runAt, now);
   }
 
   /**
@@ -127,7 +141,9 @@ export class TaskProducer {
     payload: InputOf<T>,
     options: EnqueueOptions = {},
   ): Promise<Enqueued> {
-    const record = this.record(await this.codec(task), task, payload, options);
+    const now = Date.now();
+    const runAt = taskTime(task, options, now);
+    const record = this.record(await this.codec(task), task, payload, options, runAt, now);
     const outcome = await this.batcher.add(record);
     if (!outcome.ok) throw outcome.error;
     return toEnqueued(record, outcome.position, options.id);
@@ -140,10 +156,16 @@ export class TaskProducer {
   async enqueueMany<T extends TaskDefinition>(
     task: T,
     payloads: readonly InputOf<T>[],
-    options: EnqueueOptions = {},
+    options: EnqueueManyOptions = {},
   ): Promise<Enqueued[]> {
+    const { delays } = options;
+    if (delays !== undefined && delays.length !== payloads.length) {
+      throw new ConfigError(`enqueueMany: delays has ${delays.length} entries for ${payloads.length} payloads`);
+    }
+    const now = Date.now();
+    const times = payloads.map((_, i) => taskTime(task, delays?.[i] ?? options, now));
     const codec = await this.codec(task);
-    const records = payloads.map((p) => this.record(codec, task, p, options));
+    const records = payloads.map((p, i) => this.record(codec, task, p, options, times[i], now));
     // Already a batch: no promise per task. One request at a time keeps a key's tasks in the order given; after
     // a request with a failure, nothing later is sent (it could store a key's later task before its earlier one).
     const results: EnqueueResult[] = [];
@@ -177,5 +199,10 @@ function notSent(record: OutgoingRecord): SendOutcome {
 }
 
 function toEnqueued(record: OutgoingRecord, pos: RecordPosition, id: string | undefined): Enqueued {
-  return { taskId: id ?? defaultTaskId(record.topic, pos.partition, pos.offset), ...pos };
+  const runAt = record.headers === undefined ? undefined : runAtOf(record.headers);
+  return {
+    taskId: id ?? defaultTaskId(record.topic, pos.partition, pos.offset),
+    ...pos,
+    ...(runAt === undefined ? {} : { runAt }),
+  };
 }

@@ -9,6 +9,8 @@ import type { HandOffSender } from '../retry/HandOffSender.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
 import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from '../task/defineTask.js';
+import type { CancelWatch } from '../cancel/CancelWatch.js';
+import { delayedRecord, delayTierFor, delayTiers, type DelayTier } from '../delay/DelayLadder.js';
 import type { DedupeBatcher } from '../dedupe/DedupeBatcher.js';
 import { headerText } from '../kafka/FetchedRecord.js';
 import type { FetchedMessage } from '../kafka/records.js';
@@ -23,9 +25,16 @@ import type { TaskHandler } from './TaskContext.js';
  * - retry: run it again here after `delayMs` (ordered retries, or a cause like the registry being down).
  * - retry-handed-off: a copy waits in a retry tier; for this offset the task is done.
  * - dead-lettered: a copy is in the dead-letter topic; for this offset the task is done.
+ * - wait: a delayed task whose time is less than the shortest delay tier away; it runs here at its time, its key
+ *   not held meanwhile (delayed tasks keep no key order).
+ * - delay-hopped: a delayed task's copy waits in the delay tier that fits what is left of its wait.
+ * - cancelled: `cancel` named it before it started; it never runs.
  */
 export type JobResult =
   | { readonly kind: 'completed'; readonly deduplicated?: true }
+  | { readonly kind: 'wait'; readonly delayMs: number }
+  | { readonly kind: 'delay-hopped'; readonly topic: string }
+  | { readonly kind: 'cancelled' }
   | { readonly kind: 'retry'; readonly error: Error; readonly delayMs: number; readonly consumesAttempt: boolean }
   | { readonly kind: 'retry-handed-off'; readonly error: Error; readonly delayMs: number; readonly topic: string }
   | { readonly kind: 'dead-lettered'; readonly error: Error };
@@ -33,6 +42,7 @@ export type JobResult =
 const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 /** Done before (a dedupe mark): acknowledged without running the handler. */
 const DEDUPLICATED: JobResult = Object.freeze({ kind: 'completed', deduplicated: true });
+const CANCELLED: JobResult = Object.freeze({ kind: 'cancelled' });
 
 export interface ExecutorHooks {
   onStart(job: Job): void;
@@ -45,6 +55,7 @@ export interface ExecutorHooks {
 export interface ExecutorGuards {
   readonly dedupe?: DedupeBatcher;
   readonly locks?: TaskLocks;
+  readonly cancels?: CancelWatch;
 }
 
 /**
@@ -65,9 +76,11 @@ export class JobExecutor {
     private readonly guards: ExecutorGuards = {},
   ) {
     this.tiers = retryTiers(task.retry);
+    this.delayTiers = delayTiers(task.maxDelayMs);
   }
 
   private readonly tiers: RetryTier[];
+  private readonly delayTiers: DelayTier[];
   /** The handler's outcome, for every attempt: one function, not a closure per task. */
   private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => {
     const job = attempt.job;
@@ -89,7 +102,10 @@ export class JobExecutor {
       answered = dedupe.expect(part.answers, record.offset, headerText(record, HEADER.id)) ?? answered;
     }
     // Answers come after the marks sent before them, so waiting for them also waits out a backlog of marks.
-    return answered ?? dedupe.backlog();
+    const ready = answered ?? dedupe.backlog();
+    // Cancellations are read once a fetch (one GET while none is outstanding), alongside the answers.
+    const read = this.guards.cancels?.refresh();
+    return read === undefined || ready === undefined ? (ready ?? read) : Promise.all([ready, read]).then(noop);
   }
 
   /** Settles once the done mark of every task completed so far is stored (or failed): commits wait for it. */
@@ -100,7 +116,7 @@ export class JobExecutor {
   /** Runs the attempt; it reports its result before this returns when everything on the way is synchronous. */
   execute(attempt: Attempt): void {
     const dedupe = this.guards.dedupe;
-    if (dedupe === undefined) return this.run(attempt);
+    if (dedupe === undefined) return this.begin(attempt);
     // First, before anything that can fail: every attempt takes its record's answer (usually here already: it
     // was asked when the record was fetched). One that never got this far (a payload too large or that does not
     // decode, then dead-lettered) would leave it in its partition's book for good, holding the book's memory.
@@ -111,9 +127,41 @@ export class JobExecutor {
   }
 
   private runUnlessDone(attempt: Attempt, done: boolean): void {
-    if (!done) return this.run(attempt);
+    if (!done) return this.begin(attempt);
     this.hooks.onDeduplicated(attempt.job);
     attempt.report(DEDUPLICATED);
+  }
+
+  /** A task not done before: unless cancelled, or delayed and not yet due (it hops or waits), it runs. */
+  private begin(attempt: Attempt): void {
+    const job = attempt.job;
+    const runAt = job.runAt;
+    const cancels = this.guards.cancels;
+    const left = runAt === undefined ? 0 : runAt - Date.now();
+    if (left <= 0 || runAt === undefined) {
+      // A delayed task may have waited long since its batch was read: its answer must not be older than that.
+      const cancelled =
+        cancels === undefined ? false : runAt === undefined ? cancels.cancelled(job.taskId) : cancels.fresh(job.taskId);
+      if (cancelled === false) return this.run(attempt);
+      if (cancelled === true) return attempt.report(CANCELLED);
+      cancelled.then(
+        (c) => (c ? attempt.report(CANCELLED) : this.run(attempt)),
+        (err: unknown) => attempt.report(retryLater(err)),
+      );
+      return;
+    }
+    const tier = delayTierFor(this.delayTiers, left);
+    if (tier === undefined) return attempt.report({ kind: 'wait', delayMs: left });
+    if (cancels?.cancelled(job.taskId)) return attempt.report(CANCELLED);
+    this.hop(attempt, runAt, tier);
+  }
+
+  /** The next step of a delayed task's wait: a copy in the tier that fits what is left of it. */
+  private hop(attempt: Attempt, runAt: number, tier: DelayTier): void {
+    const { record, taskId } = attempt.job;
+    const base = { key: record.key, value: record.value, headers: { ...record.headers, [HEADER.id]: taskId } };
+    const copy = delayedRecord({ ...base, topic: record.topic }, this.task.topic, [tier], runAt, Date.now());
+    reportWhenSettled(attempt, this.handOff(attempt.job, copy, { kind: 'delay-hopped', topic: copy.topic }));
   }
 
   /** Decode, then lock, rate limit and handler, as far as the task type has them. */
@@ -255,6 +303,8 @@ export class JobExecutor {
     }
   }
 }
+
+function noop(): void {}
 
 /** Reports a result that comes later; if it cannot be had (our side failed), the task is tried again later. */
 function reportWhenSettled(attempt: Attempt, result: Promise<JobResult>): void {

@@ -3,6 +3,7 @@ import type { Answers } from '../dedupe/DedupeBatcher.js';
 import { FetchedRecord } from '../kafka/FetchedRecord.js';
 import type { FetchedMessage, IncomingRecord } from '../kafka/records.js';
 import type { PartitionRef } from '../kafka/GroupConsumer.js';
+import { runAtOf } from '../delay/DelayLadder.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { AttemptList } from './AttemptList.js';
 import { FetchBuffer } from './FetchBuffer.js';
@@ -21,6 +22,7 @@ export class Job {
   private id: string | undefined;
   private attemptNo: number | undefined;
   private postponedNo: number | undefined;
+  private runAtMs: number | null | undefined;
 
   constructor(
     readonly record: IncomingRecord,
@@ -50,6 +52,12 @@ export class Job {
 
   set postponed(n: number) {
     this.postponedNo = n;
+  }
+
+  /** A delayed task's time (the `ts-run-at` header); undefined for a task that runs when it comes. */
+  get runAt(): number | undefined {
+    if (this.runAtMs === undefined) this.runAtMs = runAtOf(this.record.headers) ?? null;
+    return this.runAtMs ?? undefined;
   }
 
   get key(): string | null {

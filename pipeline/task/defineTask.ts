@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import type { Compatibility } from '../codec/RegistryClient.js';
+import { MAX_DELAY_MS } from '../delay/DelayLadder.js';
 import { ConfigError } from '../errors.js';
 import { retryPolicy, type LockOnBusy, type RetryOptions, type RetryPolicy } from '../retry/RetryPolicy.js';
 import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
@@ -68,6 +69,11 @@ export interface TaskOptions<S extends AvroRecordSchema> {
    * refuses a larger payload before sending; a worker dead-letters a larger record at once, without decoding it.
    */
   readonly maxBytes?: number;
+  /**
+   * Accept delayed tasks (enqueue with delayMs or runAt) waiting up to this long, in ms (at most 30 days). Off by
+   * default: a task type that accepts delays has one topic per delay tier it needs (see pipeline/delay).
+   */
+  readonly maxDelayMs?: number;
 }
 
 export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
@@ -93,6 +99,8 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly dedupeTtlMs: number | undefined;
   readonly lock:
     { readonly key: (payload: never) => string; readonly leaseMs: number; readonly onBusy: LockOnBusy } | undefined;
+  /** The longest delay enqueue accepts; undefined: no delayed tasks. */
+  readonly maxDelayMs: number | undefined;
 }
 
 export type PayloadOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'output'> : never;
@@ -105,6 +113,16 @@ function positiveInt(name: string, field: string, value: number | undefined, fal
   if (!Number.isInteger(v) || v < 1)
     throw new ConfigError(`task "${name}": ${field} must be a positive integer, got ${v}`);
   return v;
+}
+
+function maxDelay(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_DELAY_MS) {
+    throw new ConfigError(
+      `task "${name}": maxDelayMs must be an integer from 1 to ${MAX_DELAY_MS} (30 days), got ${value}`,
+    );
+  }
+  return value;
 }
 
 const ON_BUSY: readonly LockOnBusy[] = ['wait', 'reschedule'];
@@ -178,6 +196,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
             7 * 86_400_000,
           ),
     maxBytes: positiveInt(name, 'maxBytes', options.maxBytes, 1_000_000),
+    maxDelayMs: maxDelay(name, options.maxDelayMs),
     lock: options.lock
       ? {
           key: options.lock.key as (payload: never) => string,

@@ -11,6 +11,7 @@ import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerDlqCommand } from './commands/dlq.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerScheduleCommand } from './commands/schedule.js';
+import { registerCancelCommand } from './commands/cancel.js';
 import { UsageError } from './UsageError.js';
 import { packageVersion } from '../packageRoot.js';
 
@@ -37,6 +38,7 @@ program.option(
 );
 registerTopicsCommand(program);
 registerEnqueueCommand(program);
+registerCancelCommand(program);
 registerLagCommand(program);
 registerWorkersCommand(program);
 registerOffsetsCommand(program);

@@ -15,6 +15,8 @@ import { defaultTaskId, HEADER } from '../task/headers.js';
 import { taskTopics } from '../task/taskTopics.js';
 import { delayedRecord, delayTiers, runAtOf } from '../delay/DelayLadder.js';
 import { taskTime, type DelayOptions } from '../delay/taskTime.js';
+import { TaskCancels } from '../cancel/TaskCancels.js';
+import type { CancelOutcome } from '../cancel/cancelTask.js';
 import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
 
@@ -27,6 +29,10 @@ export interface ProducerOptions extends KafkaOptions, RegistryAccess {
   readonly maxBatch?: number;
   /** Create a task type's topics on first use when missing (default true). */
   readonly createTopics?: boolean;
+  /** Redis, for cancel (default REDIS_URL, else redis://127.0.0.1:6379). */
+  readonly redisUrl?: string;
+  /** The workers' groupPrefix, for cancel: its cancelled ids and done marks are per group (default `taskstream`). */
+  readonly groupPrefix?: string;
 }
 
 export interface EnqueueOptions extends DelayOptions {
@@ -65,6 +71,7 @@ export class TaskProducer {
   private readonly createTopics: boolean;
   private readonly maxBatch: number;
   private closing: Promise<void> | undefined;
+  private readonly cancels: TaskCancels;
 
   constructor(options: ProducerOptions = {}) {
     const lingerMs = options.lingerMs ?? 2;
@@ -81,6 +88,16 @@ export class TaskProducer {
     this.createTopics = options.createTopics ?? true;
     this.maxBatch = maxBatch;
     this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.sendSettled(batch));
+    this.cancels = new TaskCancels(kafka, brokers.join(','), options.redisUrl, options.groupPrefix, logger);
+  }
+
+  /**
+   * Cancels a task not yet started: the worker that reaches it acknowledges it unrun. Says 'finished' when its
+   * done mark shows it completed, 'unknown' when its id is a position no task of this type holds. Needs dedupe
+   * (the default) on the task type: see pipeline/cancel.
+   */
+  cancel(task: TaskDefinition, taskId: string): Promise<CancelOutcome> {
+    return this.cancels.cancel(task, taskId);
   }
 
   /**
@@ -188,6 +205,7 @@ export class TaskProducer {
       await this.batcher.drain();
       await this.records.close();
       await this.admin.close();
+      await this.cancels.close();
     })();
     return this.closing;
   }

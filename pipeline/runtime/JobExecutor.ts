@@ -81,6 +81,7 @@ export class JobExecutor {
 
   private readonly tiers: RetryTier[];
   private readonly delayTiers: DelayTier[];
+  private readonly delayedRunning = new Map<string, { attempt: Attempt; waiting: Attempt[] }>();
   /** The handler's outcome, for every attempt: one function, not a closure per task. */
   private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => {
     const job = attempt.job;
@@ -128,32 +129,61 @@ export class JobExecutor {
 
   private runUnlessDone(attempt: Attempt, done: boolean): void {
     if (!done) return this.begin(attempt);
-    this.hooks.onDeduplicated(attempt.job);
-    attempt.report(DEDUPLICATED);
+    this.acknowledgeDone(attempt);
   }
 
   /** A task not done before: unless cancelled, or delayed and not yet due (it hops or waits), it runs. */
   private begin(attempt: Attempt): void {
     const job = attempt.job;
     const runAt = job.runAt;
-    const cancels = this.guards.cancels;
-    const left = runAt === undefined ? 0 : runAt - Date.now();
-    if (left <= 0 || runAt === undefined) {
-      // A delayed task may have waited long since its batch was read: its answer must not be older than that.
-      const cancelled =
-        cancels === undefined ? false : runAt === undefined ? cancels.cancelled(job.taskId) : cancels.fresh(job.taskId);
-      if (cancelled === false) return this.run(attempt);
-      if (cancelled === true) return attempt.report(CANCELLED);
-      cancelled.then(
-        (c) => (c ? attempt.report(CANCELLED) : this.run(attempt)),
-        (err: unknown) => attempt.report(retryLater(err)),
-      );
-      return;
+    if (runAt === undefined) return this.runUnlessCancelled(attempt, this.guards.cancels?.cancelled(job.taskId));
+    const left = runAt - Date.now();
+    const tier = left > 0 ? delayTierFor(this.delayTiers, left) : undefined;
+    if (left > 0 && tier === undefined) return attempt.report({ kind: 'wait', delayMs: left });
+    if (tier !== undefined) {
+      if (this.guards.cancels?.cancelled(job.taskId)) return attempt.report(CANCELLED);
+      return this.hop(attempt, runAt, tier);
     }
-    const tier = delayTierFor(this.delayTiers, left);
-    if (tier === undefined) return attempt.report({ kind: 'wait', delayMs: left });
-    if (cancels?.cancelled(job.taskId)) return attempt.report(CANCELLED);
-    this.hop(attempt, runAt, tier);
+    // Copies of one delayed task (a hop repeated after a crash) meet at its time: one runs, the others wait for
+    // it and then ask dedupe again, which then knows it done.
+    const ahead = this.delayedRunning.get(job.taskId);
+    if (ahead !== undefined) return void ahead.waiting.push(attempt);
+    this.delayedRunning.set(job.taskId, { attempt, waiting: [] });
+    // Its answers may be older than its wait: a copy of it may have completed since (its hop repeated after a
+    // crash), and a cancel may have come. Both are asked again; a round trip per delayed task, not per task.
+    const dedupe = this.guards.dedupe;
+    const done = dedupe?.check(job.part.answers, job.record.offset, job.ownId) ?? false;
+    if (done === false) return this.runUnlessCancelled(attempt, this.guards.cancels?.fresh(job.taskId));
+    if (done === true) return this.acknowledgeDone(attempt);
+    done.then(
+      (d) =>
+        d ? this.acknowledgeDone(attempt) : this.runUnlessCancelled(attempt, this.guards.cancels?.fresh(job.taskId)),
+      (err: unknown) => attempt.report(retryLater(err)),
+    );
+  }
+
+  private acknowledgeDone(attempt: Attempt): void {
+    this.hooks.onDeduplicated(attempt.job);
+    attempt.report(DEDUPLICATED);
+  }
+
+  private runUnlessCancelled(attempt: Attempt, cancelled: boolean | Promise<boolean> | undefined): void {
+    if (cancelled === undefined || cancelled === false) return this.run(attempt);
+    if (cancelled === true) return attempt.report(CANCELLED);
+    cancelled.then(
+      (c) => (c ? attempt.report(CANCELLED) : this.run(attempt)),
+      (err: unknown) => attempt.report(retryLater(err)),
+    );
+  }
+
+  /** The runner says an attempt ended: copies of a delayed task waiting for it go on. */
+  ended(attempt: Attempt): void {
+    if (this.delayedRunning.size === 0) return;
+    const id = attempt.job.taskId;
+    const running = this.delayedRunning.get(id);
+    if (running?.attempt !== attempt) return;
+    this.delayedRunning.delete(id);
+    for (const waiting of running.waiting) this.execute(waiting);
   }
 
   /** The next step of a delayed task's wait: a copy in the tier that fits what is left of it. */

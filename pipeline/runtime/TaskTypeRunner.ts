@@ -228,6 +228,7 @@ export class TaskTypeRunner implements GroupListener {
     if (attempt.ended) return;
     attempt.ended = true;
     this.settle(attempt.job, attempt, result);
+    this.executor.ended(attempt);
   }
 
   private settle(job: Job, attempt: Attempt, result: JobResult): void {

@@ -9,8 +9,9 @@ import { startWorker } from '../../support/workers.js';
 import { waitFor } from '../../support/waitFor.js';
 
 /**
- * Clock granularity allowed for "not before": Date.now() is read by the producer and by the handler in one
- * process here, so the only slack is the timer's, which Node fires no earlier than asked; 0 ms.
+ * Clock granularity allowed for "not before": none. The producer and the handler read Date.now() in one process
+ * here, and the worker compares the task's time with Date.now() again after each wait (a timer that fires a
+ * millisecond early just waits that millisecond more), so a start is never early by construction.
  */
 const GRANULARITY_MS = 0;
 

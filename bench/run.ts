@@ -8,6 +8,7 @@
  *   npm run bench -- core [--count 400000] [--rounds 5] [--json]   (the runtime alone; needs no services)
  *   npm run bench -- report [--rows 1000000] [--chunk 10000] [--rounds 3] [--json]   (PostgreSQL only)
  *   npm run bench -- resize [--images 32] [--threads 1,2] [--rounds 3] [--json]
+ *   npm run bench -- delay [--count 20000] [--spread 120] [--lead 10] [--json]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { Command } from 'commander';
 import { ensureStack } from '../ops/demo/ensureStack.js';
 import { backlogBench } from './backlog/backlogBench.js';
 import { coreBench } from './core/coreBench.js';
+import { delayBench } from './delay/delayBench.js';
 import { producerBench } from './producer/producerBench.js';
 import { reportBench } from './report/reportBench.js';
 import { resizeBench } from './resize/resizeBench.js';
@@ -160,6 +162,23 @@ program
       });
     },
   );
+program
+  .command('delay')
+  .description('precision of delayed tasks: how late each starts after its time, p50/p90/p99')
+  .option('--count <n>', 'delayed tasks', '20000')
+  .option('--spread <seconds>', 'their times spread over this long', '120')
+  .option('--lead <seconds>', 'the first time this long after the enqueue', '10')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; spread: string; lead: string; json?: boolean }) => {
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    await delayBench({
+      count: Number(opts.count),
+      spreadSeconds: Number(opts.spread),
+      leadSeconds: Number(opts.lead),
+      json: Boolean(opts.json),
+    });
+  });
+
 /** "200,1000,5000" as numbers; "0" or "" as none. */
 function rateList(list: string): number[] {
   return list

@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'LOCK_UNAVAILABLE'
   | 'LOCK_LOST'
   | 'SHUTDOWN'
-  | 'STACK_FAILED';
+  | 'STACK_FAILED'
+  | 'DELAY_TOO_LONG'
+  | 'CANCEL_FAILED';
 
 export class TaskstreamError extends Error {
   readonly code: ErrorCode;

@@ -12,6 +12,7 @@ import { registerDlqCommand } from './commands/dlq.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerScheduleCommand } from './commands/schedule.js';
 import { registerPauseCommands } from './commands/pause.js';
+import { registerCancelCommand } from './commands/cancel.js';
 import { UsageError } from './UsageError.js';
 import { packageVersion } from '../packageRoot.js';
 
@@ -38,6 +39,7 @@ program.option(
 );
 registerTopicsCommand(program);
 registerEnqueueCommand(program);
+registerCancelCommand(program);
 registerLagCommand(program);
 registerWorkersCommand(program);
 registerOffsetsCommand(program);

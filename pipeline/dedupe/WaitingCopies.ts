@@ -16,8 +16,10 @@ const FORGET_AFTER_MS = 60_000;
  * partition was revoked) are dropped at a rotation.
  */
 export class WaitingCopies {
-  private current = new Map<string, Copy>();
-  private older = new Map<string, Copy>();
+  // Several copies of one id can wait at once (copies of a delayed task's hop repeated after a crash, in two
+  // tiers): each must learn of a mark, not only the one noted last.
+  private current = new Map<string, Copy[]>();
+  private older = new Map<string, Copy[]>();
   private rotatedAt = Date.now();
 
   get empty(): boolean {
@@ -25,20 +27,28 @@ export class WaitingCopies {
   }
 
   add(taskId: string, book: AnswerBook<unknown>, offset: number): void {
-    this.current.set(taskId, { book, offset });
+    const copies = this.current.get(taskId);
+    if (copies === undefined) this.current.set(taskId, [{ book, offset }]);
+    else copies.push({ book, offset });
   }
 
   /** A copy of this task completed: a copy still waiting for its answer must not run. */
   done(taskId: string): void {
-    const copy = this.current.get(taskId) ?? this.older.get(taskId);
-    if (copy !== undefined && copy.book.get(copy.offset) !== undefined) copy.book.set(copy.offset, true);
+    for (const generation of [this.current, this.older]) {
+      for (const copy of generation.get(taskId) ?? []) {
+        if (copy.book.get(copy.offset) !== undefined) copy.book.set(copy.offset, true);
+      }
+    }
   }
 
   /** The record's answer was taken. */
   taken(taskId: string, book: AnswerBook<unknown>, offset: number): void {
-    for (const copies of [this.current, this.older]) {
-      const copy = copies.get(taskId);
-      if (copy !== undefined && copy.book === book && copy.offset === offset) copies.delete(taskId);
+    for (const generation of [this.current, this.older]) {
+      const copies = generation.get(taskId);
+      if (copies === undefined) continue;
+      const left = copies.filter((c) => c.book !== book || c.offset !== offset);
+      if (left.length === 0) generation.delete(taskId);
+      else if (left.length < copies.length) generation.set(taskId, left);
     }
   }
 
@@ -48,7 +58,7 @@ export class WaitingCopies {
     if (now - this.rotatedAt < FORGET_AFTER_MS) return;
     this.rotatedAt = now;
     // A copy no longer known by id could miss a mark of its id: its answer goes too, asked again when it starts.
-    for (const copy of this.older.values()) copy.book.take(copy.offset);
+    for (const copies of this.older.values()) for (const copy of copies) copy.book.take(copy.offset);
     this.older = this.current;
     this.current = new Map();
   }

@@ -17,6 +17,10 @@ export class TaskCounters {
   deduplicated = 0;
   /** Tasks that ran longer than the type's expectedMs (each counted once). */
   stuck = 0;
+  /** Tasks reached after `cancel` named them: acknowledged without running. */
+  cancelled = 0;
+  /** Delayed tasks moved on to the next delay tier (one per hop). */
+  delayHops = 0;
   readonly deadLettered = new Map<string, number>();
   /** Completed tasks per duration bucket (the last slot is +Inf), and the sum of their durations. */
   readonly durationCounts: number[] = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);

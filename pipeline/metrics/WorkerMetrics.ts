@@ -46,6 +46,12 @@ export function registerWorkerMetrics(registry: Registry, source: MetricsSource,
   counter('tasks_deduplicated_total', 'Redelivered tasks acknowledged without running the handler.', ['type'], (m) => {
     for (const [type, c] of types()) m.inc({ type }, c.deduplicated);
   });
+  counter('tasks_cancelled_total', 'Tasks reached after `cancel` named them, acknowledged unrun.', ['type'], (m) => {
+    for (const [type, c] of types()) m.inc({ type }, c.cancelled);
+  });
+  counter('delay_hops_total', 'Delayed tasks moved on to the next delay tier, one per hop.', ['type'], (m) => {
+    for (const [type, c] of types()) m.inc({ type }, c.delayHops);
+  });
   counter(
     'tasks_retried_total',
     'Failed attempts that will run again: in place (ordered retries, or a cause that is not the task) or through a retry topic.',

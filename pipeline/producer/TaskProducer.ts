@@ -16,6 +16,10 @@ import { taskTopics } from '../task/taskTopics.js';
 import { Registry } from 'prom-client';
 import { ProducerMetrics } from '../metrics/ProducerMetrics.js';
 import { activeTraceparent, openTelemetryLoaded } from '../tracing/OpenTelemetry.js';
+import { delayedRecord, delayTiers, runAtOf } from '../delay/DelayLadder.js';
+import { taskTime, type DelayOptions } from '../delay/taskTime.js';
+import { TaskCancels } from '../cancel/TaskCancels.js';
+import type { CancelOutcome } from '../cancel/cancelTask.js';
 import { EnqueueManyError, type EnqueueResult } from './EnqueueManyError.js';
 import { LingerBatcher } from './LingerBatcher.js';
 
@@ -30,9 +34,13 @@ export interface ProducerOptions extends KafkaOptions, RegistryAccess {
   readonly createTopics?: boolean;
   /** Where to register the producer's metrics (default: a registry of its own, `producer.metrics`). */
   readonly metricsRegistry?: Registry;
+  /** Redis, for cancel (default REDIS_URL, else redis://127.0.0.1:6379). */
+  readonly redisUrl?: string;
+  /** The workers' groupPrefix, for cancel: its cancelled ids and done marks are per group (default `taskstream`). */
+  readonly groupPrefix?: string;
 }
 
-export interface EnqueueOptions {
+export interface EnqueueOptions extends DelayOptions {
   /** A stable id (for dedupe across resubmits); default: `<topic>-<partition>-<offset>`. */
   readonly id?: string;
   /** Overrides the task type's key function. */
@@ -41,11 +49,19 @@ export interface EnqueueOptions {
   readonly traceparent?: string;
 }
 
+export interface EnqueueManyOptions extends EnqueueOptions {
+  /** Per task, in the order of the payloads: its own delayMs or runAt (instead of the shared one). */
+  readonly delays?: readonly (DelayOptions | undefined)[];
+}
+
 export interface Enqueued {
   readonly taskId: string;
+  /** Where it is stored: the task's topic, or for a delayed task the delay tier it waits in first. */
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** A delayed task's time (epoch ms). */
+  readonly runAt?: number;
 }
 
 /** Validates, encodes and sends tasks; concurrent single enqueues share requests. */
@@ -66,6 +82,7 @@ export class TaskProducer {
   readonly metrics: Registry;
   private readonly counts: ProducerMetrics;
   private closing: Promise<void> | undefined;
+  private readonly cancels: TaskCancels;
 
   constructor(options: ProducerOptions = {}) {
     const lingerMs = options.lingerMs ?? 2;
@@ -84,6 +101,16 @@ export class TaskProducer {
     this.metrics = options.metricsRegistry ?? new Registry();
     this.counts = new ProducerMetrics(this.metrics);
     this.batcher = new LingerBatcher({ lingerMs, maxBatch }, (batch) => this.records.sendSettled(batch));
+    this.cancels = new TaskCancels(kafka, brokers.join(','), options.redisUrl, options.groupPrefix, logger);
+  }
+
+  /**
+   * Cancels a task not yet started: the worker that reaches it acknowledges it unrun. Says 'finished' when its
+   * done mark shows it completed, 'unknown' when its id is a position no task of this type holds. Needs dedupe
+   * (the default) on the task type: see pipeline/cancel.
+   */
+  cancel(task: TaskDefinition, taskId: string): Promise<CancelOutcome> {
+    return this.cancels.cancel(task, taskId);
   }
 
   /**
@@ -121,15 +148,19 @@ export class TaskProducer {
     task: T,
     payload: InputOf<T>,
     options: EnqueueOptions,
+    runAt: number | undefined,
+    now: number,
   ): OutgoingRecord {
     const value = codec.encode(payload);
     const key = options.key ?? task.key?.(payload as never) ?? null;
     // A first attempt needs no headers: the id defaults to topic-partition-offset, the attempt to 1.
-    if (options.id === undefined && options.traceparent === undefined) return { topic: task.topic, key, value };
+    if (options.id === undefined && options.traceparent === undefined && runAt === undefined)
+      return { topic: task.topic, key, value };
     const headers: Record<string, string> = {};
     if (options.id !== undefined) headers[HEADER.id] = options.id;
     if (options.traceparent !== undefined) headers[HEADER.traceparent] = options.traceparent;
-    return { topic: task.topic, key, value, headers };
+    const record = { topic: task.topic, key, value, headers };
+    return runAt === undefined ? record : delayedRecord(record, task.topic, delayTiers(task.maxDelayMs), runAt, now);
   }
 
   /**
@@ -141,8 +172,10 @@ export class TaskProducer {
     payload: InputOf<T>,
     options: EnqueueOptions = {},
   ): Promise<Enqueued> {
+    const now = Date.now();
+    const runAt = taskTime(task, options, now);
     const codec = await this.codec(task);
-    const record = this.counted(task, () => this.record(codec, task, payload, withCallerTrace(options)));
+    const record = this.counted(task, () => this.record(codec, task, payload, withCallerTrace(options), runAt, now));
     const outcome = await this.batcher.add(record);
     this.count(task, outcome);
     if (!outcome.ok) throw outcome.error;
@@ -156,11 +189,19 @@ export class TaskProducer {
   async enqueueMany<T extends TaskDefinition>(
     task: T,
     payloads: readonly InputOf<T>[],
-    options: EnqueueOptions = {},
+    options: EnqueueManyOptions = {},
   ): Promise<Enqueued[]> {
+    const { delays } = options;
+    if (delays !== undefined && delays.length !== payloads.length) {
+      throw new ConfigError(`enqueueMany: delays has ${delays.length} entries for ${payloads.length} payloads`);
+    }
+    const now = Date.now();
+    const times = payloads.map((_, i) => taskTime(task, delays?.[i] ?? options, now));
     const codec = await this.codec(task);
     const traced = withCallerTrace(options);
-    const records = this.counted(task, () => payloads.map((p) => this.record(codec, task, p, traced)));
+    const records = this.counted(task, () =>
+      payloads.map((p, i) => this.record(codec, task, p, traced, times[i], now)),
+    );
     // Already a batch: no promise per task. One request at a time keeps a key's tasks in the order given; after
     // a request with a failure, nothing later is sent (it could store a key's later task before its earlier one).
     const results: EnqueueResult[] = [];
@@ -199,6 +240,7 @@ export class TaskProducer {
       await this.batcher.drain();
       await this.records.close();
       await this.admin.close();
+      await this.cancels.close();
     })();
     return this.closing;
   }
@@ -217,5 +259,10 @@ function withCallerTrace(options: EnqueueOptions): EnqueueOptions {
 }
 
 function toEnqueued(record: OutgoingRecord, pos: RecordPosition, id: string | undefined): Enqueued {
-  return { taskId: id ?? defaultTaskId(record.topic, pos.partition, pos.offset), ...pos };
+  const runAt = record.headers === undefined ? undefined : runAtOf(record.headers);
+  return {
+    taskId: id ?? defaultTaskId(record.topic, pos.partition, pos.offset),
+    ...pos,
+    ...(runAt === undefined ? {} : { runAt }),
+  };
 }

@@ -1,4 +1,5 @@
 import type { IncomingRecord } from '../kafka/records.js';
+import { runAtOf } from '../delay/DelayLadder.js';
 import { defaultTaskId, HEADER } from '../task/headers.js';
 import { orderLane } from './orderLane.js';
 import type { PartitionWork } from './PartitionWork.js';
@@ -14,6 +15,7 @@ export class Job {
   private id: string | undefined;
   private attemptNo: number | undefined;
   private postponedNo: number | undefined;
+  private runAtMs: number | null | undefined;
 
   constructor(
     readonly record: IncomingRecord,
@@ -45,6 +47,12 @@ export class Job {
     this.postponedNo = n;
   }
 
+  /** A delayed task's time (the `ts-run-at` header); undefined for a task that runs when it comes. */
+  get runAt(): number | undefined {
+    if (this.runAtMs === undefined) this.runAtMs = runAtOf(this.record.headers) ?? null;
+    return this.runAtMs ?? undefined;
+  }
+
   get key(): string | null {
     if (this.keyText === undefined) this.keyText = this.record.key === null ? null : this.record.key.toString();
     return this.keyText;
@@ -73,9 +81,16 @@ export class Job {
  * - retry: run it again here after `delayMs` (ordered retries, or a cause like the registry being down).
  * - retry-handed-off: a copy waits in a retry tier; for this offset the task is done.
  * - dead-lettered: a copy is in the dead-letter topic; for this offset the task is done.
+ * - wait: a delayed task whose time is less than the shortest delay tier away; it runs here at its time, its key
+ *   not held meanwhile (delayed tasks keep no key order).
+ * - delay-hopped: a delayed task's copy waits in the delay tier that fits what is left of its wait.
+ * - cancelled: `cancel` named it before it started; it never runs.
  */
 export type JobResult =
   | { readonly kind: 'completed'; readonly deduplicated?: true }
+  | { readonly kind: 'wait'; readonly delayMs: number }
+  | { readonly kind: 'delay-hopped'; readonly topic: string }
+  | { readonly kind: 'cancelled' }
   | { readonly kind: 'retry'; readonly error: Error; readonly delayMs: number; readonly consumesAttempt: boolean }
   | { readonly kind: 'retry-handed-off'; readonly error: Error; readonly delayMs: number; readonly topic: string }
   | { readonly kind: 'dead-lettered'; readonly error: Error };

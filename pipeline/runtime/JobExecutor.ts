@@ -9,6 +9,8 @@ import type { HandOffSender } from '../retry/HandOffSender.js';
 import { decideFailure } from '../retry/RetryPolicy.js';
 import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from '../task/defineTask.js';
+import type { CancelWatch } from '../cancel/CancelWatch.js';
+import { delayedRecord, delayTierFor, delayTiers, type DelayTier } from '../delay/DelayLadder.js';
 import type { DedupeBatcher } from '../dedupe/DedupeBatcher.js';
 import { headerText } from '../kafka/FetchedRecord.js';
 import type { FetchedMessage } from '../kafka/records.js';
@@ -22,6 +24,7 @@ import type { TaskHandler } from './TaskContext.js';
 const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 /** Done before (a dedupe mark): acknowledged without running the handler. */
 const DEDUPLICATED: JobResult = Object.freeze({ kind: 'completed', deduplicated: true });
+const CANCELLED: JobResult = Object.freeze({ kind: 'cancelled' });
 
 export interface ExecutorHooks {
   onStart(job: Job): void;
@@ -34,6 +37,7 @@ export interface ExecutorHooks {
 export interface ExecutorGuards {
   readonly dedupe?: DedupeBatcher;
   readonly locks?: TaskLocks;
+  readonly cancels?: CancelWatch;
 }
 
 /**
@@ -54,9 +58,12 @@ export class JobExecutor {
     private readonly guards: ExecutorGuards = {},
   ) {
     this.tiers = retryTiers(task.retry);
+    this.delayTiers = delayTiers(task.maxDelayMs);
   }
 
   private readonly tiers: RetryTier[];
+  private readonly delayTiers: DelayTier[];
+  private readonly delayedRunning = new Map<string, { attempt: Attempt; waiting: Attempt[] }>();
   /** The handler's outcome, for every attempt: one function, not a closure per task. */
   private readonly concluded = (outcome: AttemptOutcome, attempt: Attempt): void => {
     const job = attempt.job;
@@ -78,7 +85,10 @@ export class JobExecutor {
       answered = dedupe.expect(part.answers, record.offset, headerText(record, HEADER.id)) ?? answered;
     }
     // Answers come after the marks sent before them, so waiting for them also waits out a backlog of marks.
-    return answered ?? dedupe.backlog();
+    const ready = answered ?? dedupe.backlog();
+    // Cancellations are read once a fetch (one GET while none is outstanding), alongside the answers.
+    const read = this.guards.cancels?.refresh();
+    return read === undefined || ready === undefined ? (ready ?? read) : Promise.all([ready, read]).then(noop);
   }
 
   /** Settles once the done mark of every task completed so far is stored (or failed): commits wait for it. */
@@ -89,7 +99,7 @@ export class JobExecutor {
   /** Runs the attempt; it reports its result before this returns when everything on the way is synchronous. */
   execute(attempt: Attempt): void {
     const dedupe = this.guards.dedupe;
-    if (dedupe === undefined) return this.run(attempt);
+    if (dedupe === undefined) return this.begin(attempt);
     // First, before anything that can fail: every attempt takes its record's answer (usually here already: it
     // was asked when the record was fetched). One that never got this far (a payload too large or that does not
     // decode, then dead-lettered) would leave it in its partition's book for good, holding the book's memory.
@@ -100,9 +110,70 @@ export class JobExecutor {
   }
 
   private runUnlessDone(attempt: Attempt, done: boolean): void {
-    if (!done) return this.run(attempt);
+    if (!done) return this.begin(attempt);
+    this.acknowledgeDone(attempt);
+  }
+
+  /** A task not done before: unless cancelled, or delayed and not yet due (it hops or waits), it runs. */
+  private begin(attempt: Attempt): void {
+    const job = attempt.job;
+    const runAt = job.runAt;
+    if (runAt === undefined) return this.runUnlessCancelled(attempt, this.guards.cancels?.cancelled(job.taskId));
+    const left = runAt - Date.now();
+    const tier = left > 0 ? delayTierFor(this.delayTiers, left) : undefined;
+    if (left > 0 && tier === undefined) return attempt.report({ kind: 'wait', delayMs: left });
+    if (tier !== undefined) {
+      if (this.guards.cancels?.cancelled(job.taskId)) return attempt.report(CANCELLED);
+      return this.hop(attempt, runAt, tier);
+    }
+    // Copies of one delayed task (a hop repeated after a crash) meet at its time: one runs, the others wait for
+    // it and then ask dedupe again, which then knows it done.
+    const ahead = this.delayedRunning.get(job.taskId);
+    if (ahead !== undefined) return void ahead.waiting.push(attempt);
+    this.delayedRunning.set(job.taskId, { attempt, waiting: [] });
+    // Its answers may be older than its wait: a copy of it may have completed since (its hop repeated after a
+    // crash), and a cancel may have come. Both are asked again; a round trip per delayed task, not per task.
+    const dedupe = this.guards.dedupe;
+    const done = dedupe?.check(job.part.answers, job.record.offset, job.ownId) ?? false;
+    if (done === false) return this.runUnlessCancelled(attempt, this.guards.cancels?.fresh(job.taskId));
+    if (done === true) return this.acknowledgeDone(attempt);
+    done.then(
+      (d) =>
+        d ? this.acknowledgeDone(attempt) : this.runUnlessCancelled(attempt, this.guards.cancels?.fresh(job.taskId)),
+      (err: unknown) => attempt.report(retryLater(err)),
+    );
+  }
+
+  private acknowledgeDone(attempt: Attempt): void {
     this.hooks.onDeduplicated(attempt.job);
     attempt.report(DEDUPLICATED);
+  }
+
+  private runUnlessCancelled(attempt: Attempt, cancelled: boolean | Promise<boolean> | undefined): void {
+    if (cancelled === undefined || cancelled === false) return this.run(attempt);
+    if (cancelled === true) return attempt.report(CANCELLED);
+    cancelled.then(
+      (c) => (c ? attempt.report(CANCELLED) : this.run(attempt)),
+      (err: unknown) => attempt.report(retryLater(err)),
+    );
+  }
+
+  /** The runner says an attempt ended: copies of a delayed task waiting for it go on. */
+  ended(attempt: Attempt): void {
+    if (this.delayedRunning.size === 0) return;
+    const id = attempt.job.taskId;
+    const running = this.delayedRunning.get(id);
+    if (running?.attempt !== attempt) return;
+    this.delayedRunning.delete(id);
+    for (const waiting of running.waiting) this.execute(waiting);
+  }
+
+  /** The next step of a delayed task's wait: a copy in the tier that fits what is left of it. */
+  private hop(attempt: Attempt, runAt: number, tier: DelayTier): void {
+    const { record, taskId } = attempt.job;
+    const base = { key: record.key, value: record.value, headers: { ...record.headers, [HEADER.id]: taskId } };
+    const copy = delayedRecord({ ...base, topic: record.topic }, this.task.topic, [tier], runAt, Date.now());
+    reportWhenSettled(attempt, this.handOff(attempt.job, copy, { kind: 'delay-hopped', topic: copy.topic }));
   }
 
   /** Decode, then lock, rate limit and handler, as far as the task type has them. */
@@ -244,6 +315,8 @@ export class JobExecutor {
     }
   }
 }
+
+function noop(): void {}
 
 /** Reports a result that comes later; if it cannot be had (our side failed), the task is tried again later. */
 function reportWhenSettled(attempt: Attempt, result: Promise<JobResult>): void {

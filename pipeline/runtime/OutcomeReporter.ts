@@ -34,6 +34,12 @@ export class OutcomeReporter {
       this.counters.deadLetteredWith(result.error);
       this.log.error({ taskId: job.taskId, attempt: job.attempt, err: result.error }, 'task dead-lettered');
       this.events.emit('task:dead-lettered', { ...taskEvent(this.task, job), error: result.error });
+    } else if (result.kind === 'cancelled') {
+      this.counters.cancelled++;
+      this.log.info({ taskId: job.taskId }, 'task cancelled; not run');
+      if (this.events.listens('task:cancelled')) this.events.emit('task:cancelled', taskEvent(this.task, job));
+    } else if (result.kind === 'delay-hopped') {
+      this.counters.delayHops++;
     } else if (result.kind === 'retry-handed-off') {
       this.counters.retriedViaTopic++;
       const fields = { taskId: job.taskId, attempt: job.attempt, err: result.error, topic: result.topic };

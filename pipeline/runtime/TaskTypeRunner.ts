@@ -174,7 +174,8 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   private holdKey(job: Job): void {
-    if (job.keyHeld) return;
+    // A delayed task keeps no key order: later tasks of its key do not wait for it, nor it for them.
+    if (job.keyHeld || job.runAt !== undefined) return;
     job.part.queue.markRunning(job.lane);
     job.keyHeld = true;
   }
@@ -236,6 +237,7 @@ export class TaskTypeRunner implements GroupListener {
     if (attempt.ended) return;
     attempt.ended = true;
     this.settle(attempt.job, attempt, result);
+    this.executor.ended(attempt);
   }
 
   private settle(job: Job, attempt: Attempt, result: JobResult): void {
@@ -244,12 +246,14 @@ export class TaskTypeRunner implements GroupListener {
     part.running--;
     part.attempts.delete(attempt);
     this.budget.finished();
-    if (result.kind === 'retry' && !part.revoked && !this.stopped) {
+    if (result.kind === 'wait' && !part.revoked && !this.stopped) {
+      this.waitForTime(job, result.delayMs);
+    } else if (result.kind === 'retry' && !part.revoked && !this.stopped) {
       // The key stays running through the wait, so nothing after it in its key overtakes it.
       this.holdKey(job);
       this.scheduleRetry(job, result);
     } else {
-      if (result.kind !== 'retry' && !part.revoked) {
+      if (result.kind !== 'retry' && result.kind !== 'wait' && !part.revoked) {
         // Completed, or safely handed off to a retry tier or the dead-letter topic: done for this offset.
         part.tracker.complete(job.ticket);
         if (job.keyHeld) part.queue.release(job.lane);
@@ -274,6 +278,22 @@ export class TaskTypeRunner implements GroupListener {
       if (result.consumesAttempt) job.attempt++;
       else job.postponed++;
       // The key stayed running through the wait, so nothing after it in its key has overtaken it.
+      this.run(job);
+      this.pump();
+    });
+  }
+
+  /**
+   * A delayed task less than the shortest delay tier from its time waits here, held (its offset uncommitted, so
+   * a crash redelivers it) but with its key free.
+   */
+  private waitForTime(job: Job, delayMs: number): void {
+    if (job.keyHeld) {
+      job.part.queue.release(job.lane);
+      job.keyHeld = false;
+    }
+    this.timers.after(delayMs, () => {
+      if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
       this.run(job);
       this.pump();
     });

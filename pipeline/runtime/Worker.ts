@@ -18,12 +18,13 @@ import { rootLogger, type Logger } from '../logging/logger.js';
 import { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
 import { DedupeBatcher } from '../dedupe/DedupeBatcher.js';
 import { DedupeStore } from '../dedupe/DedupeStore.js';
+import { CancelWatch } from '../cancel/CancelWatch.js';
 import { TaskLocks } from '../locks/TaskLocks.js';
 import { createRedis } from '../redis/redisConnection.js';
 import { TaskCounters } from '../metrics/TaskCounters.js';
 import { registerWorkerMetrics, type MetricsSource, type OwnedPartitionLag } from '../metrics/WorkerMetrics.js';
 import { HandOffSender } from '../retry/HandOffSender.js';
-import { retryTopics, taskTopics } from '../task/taskTopics.js';
+import { delayTopics, retryTopics, taskTopics } from '../task/taskTopics.js';
 import { ThreadPool } from '../threads/ThreadPool.js';
 import { openTelemetryApi, openTelemetryLoaded, tracerProviderRegistered } from '../tracing/OpenTelemetry.js';
 import { tracedHandler } from '../tracing/tracedHandler.js';
@@ -72,6 +73,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
   private readonly runners: TaskTypeRunner[] = [];
   private readonly limiters: TaskRateLimiter[] = [];
   private readonly pools: ThreadPool[] = [];
+  private readonly cancelWatches: CancelWatch[] = [];
   private redis: Redis | undefined;
   private locks: TaskLocks | undefined;
   private started: Promise<void> | undefined;
@@ -153,8 +155,9 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       const executor = await this.executorFor(binding, handOffs);
       const group = `${this.options.groupPrefix}.${binding.task.name}`;
       this.runners.push(this.runnerFor(binding.task, executor, group, [binding.task.topic]));
-      // Retry tiers are a group of their own, so a tier waiting for its head never holds up the main topic.
-      const tiers = retryTopics(binding.task);
+      // Retry and delay tiers are a group of their own, so a tier waiting for its head never holds up the main
+      // topic; one group for both, as both wait for their heads the same way (and it is one consumer less).
+      const tiers = [...retryTopics(binding.task), ...delayTopics(binding.task)];
       if (tiers.length > 0) this.runners.push(this.runnerFor(binding.task, executor, `${group}.retry`, tiers));
     }
     this.pauses = pauseWatchFor(this.runners, this.options.groupPrefix, () => this.redisClient(), this.log, this);
@@ -171,9 +174,14 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     const { task } = binding;
     const log = this.log.child({ type: task.name });
     let dedupe: DedupeBatcher | undefined;
+    let cancels: CancelWatch | undefined;
     if (task.dedupeTtlMs !== undefined) {
       const group = `${this.options.groupPrefix}.${task.name}`;
       dedupe = new DedupeBatcher(new DedupeStore(this.redisClient(), group, task.dedupeTtlMs), log);
+      // Cancelling goes with dedupe: both are Redis-backed, and the done marks say what a cancel came too late for.
+      cancels = new CancelWatch(this.redisClient(), group, log);
+      cancels.start();
+      this.cancelWatches.push(cancels);
     }
     if (task.lock) this.locks ??= new TaskLocks(this.redisClient());
     let limiter: TaskRateLimiter | undefined;
@@ -210,7 +218,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
         },
         afterHandOff: this.options.testHooks?.afterHandOff,
       },
-      { dedupe, locks: this.locks },
+      { dedupe, locks: this.locks, cancels },
     );
   }
 
@@ -327,6 +335,7 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
       this.pauses?.stop();
       this.stuck.stop();
       const results = await Promise.allSettled(this.runners.map((r) => r.stop(deadlineMs)));
+      for (const c of this.cancelWatches) c.stop();
       // Before Redis quits: its last word deletes this worker's entries.
       await this.board.stop();
       const more = await Promise.allSettled([

@@ -25,6 +25,8 @@ export interface WorkerEvents {
   'task:dead-lettered': TaskEventBase & { readonly error: Error };
   /** Its id had completed before (a redelivery): acknowledged without running the handler. */
   'task:deduplicated': TaskEventBase;
+  /** `cancel` named it before it started: acknowledged without running the handler. */
+  'task:cancelled': TaskEventBase;
   /** `partitions` of `topics` (the task's topic, or its retry tiers). */
   'partitions:assigned': {
     readonly type: string;

@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import type { Compatibility } from '../codec/RegistryClient.js';
+import { MAX_DELAY_MS } from '../delay/DelayLadder.js';
 import { ConfigError } from '../errors.js';
 import { retryPolicy, type LockOnBusy, type RetryOptions, type RetryPolicy } from '../retry/RetryPolicy.js';
 import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
@@ -73,6 +74,11 @@ export interface TaskOptions<S extends AvroRecordSchema> {
    * taskstream_tasks_stuck_total, and listed by `taskstream workers` and the dashboard (default: none).
    */
   readonly expectedMs?: number;
+  /**
+   * Accept delayed tasks (enqueue with delayMs or runAt) waiting up to this long, in ms (at most 30 days). Off by
+   * default: a task type that accepts delays has one topic per delay tier it needs (see pipeline/delay).
+   */
+  readonly maxDelayMs?: number;
 }
 
 export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
@@ -100,6 +106,8 @@ export interface TaskDefinition<S extends AvroRecordSchema = AvroRecordSchema> {
   readonly dedupeTtlMs: number | undefined;
   readonly lock:
     { readonly key: (payload: never) => string; readonly leaseMs: number; readonly onBusy: LockOnBusy } | undefined;
+  /** The longest delay enqueue accepts; undefined: no delayed tasks. */
+  readonly maxDelayMs: number | undefined;
 }
 
 export type PayloadOf<T> = T extends TaskDefinition<infer S> ? AvroValue<S, 'output'> : never;
@@ -112,6 +120,16 @@ function positiveInt(name: string, field: string, value: number | undefined, fal
   if (!Number.isInteger(v) || v < 1)
     throw new ConfigError(`task "${name}": ${field} must be a positive integer, got ${v}`);
   return v;
+}
+
+function maxDelay(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_DELAY_MS) {
+    throw new ConfigError(
+      `task "${name}": maxDelayMs must be an integer from 1 to ${MAX_DELAY_MS} (30 days), got ${value}`,
+    );
+  }
+  return value;
 }
 
 const ON_BUSY: readonly LockOnBusy[] = ['wait', 'reschedule'];
@@ -186,6 +204,7 @@ export function defineTask<const S extends AvroRecordSchema>(options: TaskOption
           ),
     maxBytes: positiveInt(name, 'maxBytes', options.maxBytes, 1_000_000),
     expectedMs: options.expectedMs === undefined ? undefined : positiveInt(name, 'expectedMs', options.expectedMs, 1),
+    maxDelayMs: maxDelay(name, options.maxDelayMs),
     lock: options.lock
       ? {
           key: options.lock.key as (payload: never) => string,

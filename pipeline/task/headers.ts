@@ -9,6 +9,8 @@ export const HEADER = {
   /** Times the task was held back without running (its lock busy); its backoff for a busy lock grows with it. */
   postponed: 'ts-postponed',
   traceparent: 'traceparent',
+  /** A delayed task's time (epoch ms): it does not start before it. */
+  runAt: 'ts-run-at',
 } as const;
 
 export function defaultTaskId(topic: string, partition: number, offset: string): string {

@@ -43,7 +43,7 @@ export async function startChildWorker(
 }
 
 export interface HandlerRecord {
-  readonly event: 'start' | 'done' | 'assigned' | 'revoked' | 'deduplicated' | 'handed-off';
+  readonly event: 'start' | 'done' | 'assigned' | 'revoked' | 'deduplicated' | 'handed-off' | 'cancelled';
   readonly topic?: string;
   readonly pid: number;
   readonly at: number;

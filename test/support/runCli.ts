@@ -138,6 +138,8 @@ export function writeCliConfig(
     schedule?: { name: string; cron: string; timezone?: string; maxLateMs?: number };
     code?: string;
     fields?: string;
+    /** The note task type accepts delayed tasks up to this long. */
+    maxDelayMs?: number;
   } = {},
 ): CliConfig {
   const name = uniqueName('clinote');
@@ -165,7 +167,7 @@ import { defineSchedule } from '${moduleUrl('pipeline/schedule/defineSchedule.js
 import { defineConfig } from '${moduleUrl('ops/cli/config/defineConfig.js')}';
 
 const noteSchema = ${JSON.stringify(noteSchema)} as const;
-const note = defineTask({ name: '${name}', schema: noteSchema, key: (n) => n.key, partitions: ${options.partitions ?? 3} });
+const note = defineTask({ name: '${name}', schema: noteSchema, key: (n) => n.key, partitions: ${options.partitions ?? 3}${options.maxDelayMs === undefined ? '' : `, maxDelayMs: ${options.maxDelayMs}`} });
 ${options.code ?? ''}
 export default defineConfig({
   tasks: [note],${schedules}${options.fields ?? ''}

@@ -44,10 +44,14 @@ describe('duration', () => {
     ['1h', 3_600_000],
     ['45', 45_000],
     ['1.5s', 1500],
+    ['7d', 604_800_000],
   ])('%s is %d ms', (text, ms) => expect(duration(text)).toBe(ms));
 
   it('refuses what is not a duration', () => {
     expect(() => duration('soon')).toThrow(/expected a duration/);
     expect(() => duration('-1s')).toThrow(/expected a duration/);
+    expect(() => duration('10 m')).toThrow(/expected a duration/);
+    expect(() => duration('1h30m')).toThrow(/expected a duration/);
+    expect(() => duration('2w')).toThrow(/expected a duration/);
   });
 });

@@ -8,7 +8,8 @@ import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
 import { findTask } from '../config/loadConfig.js';
 import { UsageError } from '../UsageError.js';
 import { ndjsonLines } from '../shared/ndjsonLines.js';
-import { note, printJson, say } from '../shared/output.js';
+import { parseIsoDateTime } from '../isoTime.js';
+import { duration, note, printJson, say } from '../shared/output.js';
 import {
   cliLogger,
   configOf,
@@ -25,6 +26,8 @@ interface EnqueueCliOptions {
   key?: string;
   id?: string;
   json?: boolean;
+  delay?: number;
+  at?: string;
 }
 
 interface BadLine {
@@ -48,6 +51,8 @@ export function registerEnqueueCommand(program: Command): void {
     .option('--skip-bad', 'with --file: send the good lines and report every bad one (exit code 1 if any)')
     .option('--key <key>', "the record key (overrides the task type's key function)")
     .option('--id <id>', 'the task id (default <topic>-<partition>-<offset>); one task only')
+    .option('--delay <duration>', 'start no earlier than this long from now (e.g. 90s, 10m, 2h, 7d)', duration)
+    .option('--at <time>', 'start no earlier than this ISO 8601 time (e.g. 2026-01-31T09:30:00Z)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -60,7 +65,10 @@ and never held in memory whatever its size; from stdin the good payloads are hel
 Examples:
   taskstream enqueue send-email '{"to":"ada@example.com","subject":"hi"}'
   echo '{"to":"ada@example.com","subject":"hi"}' | taskstream enqueue send-email
-  taskstream enqueue send-email --file mails.ndjson --skip-bad`,
+  taskstream enqueue send-email --file mails.ndjson --skip-bad
+  taskstream enqueue send-email --delay 10m '{"to":"ada@example.com","subject":"hi"}'
+
+--delay and --at apply to every task sent (each line of a file, too); the task type must declare maxDelayMs.`,
     )
     .action(async (type: string, json: string | undefined, opts: EnqueueCliOptions, cmd: Command) => {
       if (opts.file !== undefined && json !== undefined) {
@@ -70,6 +78,8 @@ Examples:
         throw new UsageError('--id names one task; it cannot be used with --file');
       }
       if (opts.skipBad && opts.file === undefined) throw new UsageError('--skip-bad only applies to --file');
+      if (opts.delay !== undefined && opts.at !== undefined)
+        throw new UsageError('give either --delay or --at, not both');
       const config = await configOf(cmd);
       const task = findTask(config, type);
       if (opts.file !== undefined) await enqueueFile(config, task, opts.file, opts);
@@ -102,8 +112,9 @@ async function enqueueOne(
   await send(config, task, [payload], 1, options(opts), (s) => (sent = s));
   if (sent === undefined) return;
   if (opts.json) return printJson({ type: task.name, ...sent });
+  const due = sent.runAt === undefined ? '' : `, due ${new Date(sent.runAt).toISOString()}`;
   say(
-    `enqueued ${task.name} task ${sent.taskId}: topic ${sent.topic}, partition ${sent.partition}, offset ${sent.offset}`,
+    `enqueued ${task.name} task ${sent.taskId}: topic ${sent.topic}, partition ${sent.partition}, offset ${sent.offset}${due}`,
   );
 }
 
@@ -233,6 +244,8 @@ function options(opts: EnqueueCliOptions): EnqueueOptions {
   return {
     ...(opts.key === undefined ? {} : { key: opts.key }),
     ...(opts.id === undefined ? {} : { id: opts.id }),
+    ...(opts.delay === undefined ? {} : { delayMs: opts.delay }),
+    ...(opts.at === undefined ? {} : { runAt: new Date(parseIsoDateTime('--at', opts.at)) }),
   };
 }
 

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../../pipeline/logging/logger.js';
 import { shutdownOnSignals } from '../../../pipeline/runtime/shutdownOnSignals.js';
-import { Scheduler } from '../../../pipeline/schedule/index.js';
+import { TaskProducer } from '../../../pipeline/producer/TaskProducer.js';
+import { Scheduler, triggerTick } from '../../../pipeline/schedule/index.js';
 import { duration, formatDuration, portNumber, printJson, printTable, say } from '../shared/output.js';
 import { listSchedules, schedulerGroupArg } from '../shared/scheduleListing.js';
-import { configOf, connectionOptions, probeKafka, translateErrors, withRedis } from '../shared/services.js';
+import { cliLogger, configOf, connectionOptions, probeKafka, translateErrors, withRedis } from '../shared/services.js';
 import { startOpsServer } from '../../server/OpsServer.js';
 import { UsageError } from '../UsageError.js';
 
@@ -45,6 +46,37 @@ export function registerScheduleCommand(program: Command): void {
           s.maxLateMs === null ? '-' : formatDuration(s.maxLateMs),
         ]),
       );
+    });
+
+  schedule
+    .command('trigger')
+    .description('fire one tick of a schedule now, outside its cron times (its regular ticks go on as before)')
+    .argument('<name>', 'schedule name')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+The task gets the payload the schedule makes for this moment and the id <name>@manual-<time>-<random>,
+which no regular tick (<name>@<time>) can have, so dedupe never drops either for the other.`,
+    )
+    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+      const config = await configOf(cmd);
+      const found = config.schedules.find((s) => s.name === name);
+      if (found === undefined) {
+        const known = config.schedules.map((s) => s.name).join(', ') || 'none';
+        throw new UsageError(`no schedule named "${name}" in the config (schedules: ${known})`);
+      }
+      await probeKafka(config);
+      const producer = new TaskProducer({ ...connectionOptions(config), logger: cliLogger() });
+      try {
+        const sent = await translateErrors(() => triggerTick(producer, found));
+        if (opts.json) return printJson({ schedule: name, task: found.task.name, ...sent });
+        say(
+          `fired ${name}: ${found.task.name} task ${sent.taskId} (partition ${sent.partition}, offset ${sent.offset})`,
+        );
+      } finally {
+        await producer.close().catch(() => undefined);
+      }
     });
 
   schedule

@@ -47,11 +47,13 @@ export function portNumber(value: string): number {
   return n;
 }
 
-/** `60s`, `2m`, `500ms`, `1h`, or a bare number of seconds, in milliseconds. */
+/** `60s`, `2m`, `500ms`, `1h`, `7d`, or a bare number of seconds, in milliseconds. */
 export function duration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a duration such as 500ms, 30s, 2m or 1h.');
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration such as 500ms, 30s, 2m, 1h or 7d.');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
   return Math.round(Number(m[1]) * unit);
 }
 

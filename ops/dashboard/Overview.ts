@@ -25,6 +25,11 @@ export interface TypeOverview {
   readonly type: string;
   readonly topic: string;
   readonly topicExists: boolean;
+  /**
+   * Why the brokers could not say more of this type just now (say, its topics were being created and their
+   * partitions had no leader yet); its numbers are zeros until the next reading. The other types are unaffected.
+   */
+  readonly readError?: string;
   readonly group: string;
   /** Stable, Empty, PreparingRebalance…, or Dead when no worker ever joined. */
   readonly groupState: string;
@@ -157,6 +162,26 @@ async function typeOverview(
       dlqBounds: [],
     };
   }
+  try {
+    return await brokerView(task, group, existing, groups, base);
+  } catch (err) {
+    // One type's topics being created (no leader yet) must not take the page down for every type.
+    const none = { lag: 0, retrying: 0, deadLetters: 0, deadLettersStored: 0, processed: 0, failed: 0 };
+    const readError = err instanceof Error ? err.message : String(err);
+    return {
+      overview: { ...base, topicExists: true, readError, groupState: 'Unknown', members: 0, workers: [], ...none },
+      dlqBounds: [],
+    };
+  }
+}
+
+async function brokerView(
+  task: TaskDefinition,
+  group: string,
+  existing: Set<string>,
+  groups: GroupAdmin,
+  base: { type: string; topic: string; group: string },
+): Promise<{ overview: BrokerView; dlqBounds: { partition: number; low: number; high: number }[] }> {
   const tiers = retryTopics(task).filter((t) => existing.has(t));
   const dlq = dlqTopicOf(task.topic);
   const [info, lags, retryLags, dlqOffsets] = await Promise.all([

@@ -68,7 +68,8 @@ export class OverviewCache {
     const overview = await gatherOverview(this.sources);
     const at = Date.parse(overview.at);
     const types = overview.types.map((t) => {
-      if (t.topicExists) this.history.add(t.type, { at, processed: t.processed, failed: t.failed });
+      if (t.topicExists && t.readError === undefined)
+        this.history.add(t.type, { at, processed: t.processed, failed: t.failed });
       return { ...t, rates: ratesOf(this.history.of(t.type), this.rateWindowMs, at) };
     });
     const value = { ...overview, types, rateWindowMs: this.rateWindowMs };

@@ -74,6 +74,7 @@ function chart(rates) {
 }
 function stateOf(t) {
   if (!t.topicExists) return h('span', { class: 'bad' }, 'topic missing: taskstream topics create ' + t.type);
+  if (t.readError) return h('span', { class: 'warn' }, 'the brokers could not say: ' + t.readError);
   if (t.paused) return h('span', { class: 'warn' }, 'paused');
   if (t.lag > 0 && t.members === 0) return h('span', { class: 'bad' }, 'tasks waiting and no worker running');
   return t.members > 0 ? 'running (' + t.groupState.toLowerCase() + ')' : 'idle';

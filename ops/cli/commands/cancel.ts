@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { TaskProducer } from '../../../pipeline/producer/TaskProducer.js';
 import { findTask } from '../config/loadConfig.js';
-import { DEFAULT_GROUP_PREFIX } from '../shared/groups.js';
+import { groupPrefixOf } from '../shared/groups.js';
 import { printJson, say } from '../shared/output.js';
 import {
   cliLogger,
@@ -43,7 +43,7 @@ Example:
       const producer = new TaskProducer({
         ...connectionOptions(config),
         logger: cliLogger(),
-        groupPrefix: opts.groupPrefix ?? config.worker.groupPrefix ?? DEFAULT_GROUP_PREFIX,
+        groupPrefix: opts.groupPrefix ?? groupPrefixOf(config),
         createTopics: false,
       });
       try {

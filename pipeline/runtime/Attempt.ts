@@ -1,5 +1,6 @@
 import { toError } from '../errors.js';
 import { HEADER } from '../task/headers.js';
+import { isThenable } from './isThenable.js';
 import type { Logger } from '../logging/logger.js';
 import type { Job, JobResult } from './Job.js';
 import type { TaskContext } from './TaskContext.js';
@@ -156,8 +157,4 @@ export class Attempt implements TaskContext {
 
 function isCount(n: number): boolean {
   return Number.isFinite(n) && n >= 0;
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }

@@ -1,4 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
+import { toError } from '../errors.js';
+import { isThenable } from '../runtime/isThenable.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import type { TaskContext, TaskHandler } from '../runtime/TaskContext.js';
 
@@ -60,12 +62,8 @@ function spanAttributes(task: TaskDefinition, ctx: TaskContext): OtelApi.Attribu
 }
 
 function failed(api: typeof OtelApi, span: OtelApi.Span, err: unknown): void {
-  const error = err instanceof Error ? err : new Error(String(err));
+  const error = toError(err);
   span.recordException(error);
   span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
   span.end();
-}
-
-function isThenable(v: unknown): v is PromiseLike<void> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackTlsFiles } from '../../../ops/stack/StackTls.js';
-import { freePort, startPrivateRedis } from '../../support/privateRedis.js';
+import { freePort } from '../../../ops/demo/freePort.js';
+import { startPrivateRedis } from '../../support/privateRedis.js';
 import { uniqueName } from '../../support/resources.js';
 import { runCli, writeCliConfig } from '../../support/runCli.js';
 import { saslSsl, withoutSaslSsl } from '../../support/saslSsl.js';

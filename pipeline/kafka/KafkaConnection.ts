@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { ConfigError } from '../errors.js';
 import { brokersFromEnv } from './kafkaFromEnv.js';
 import { clientSecurity, type KafkaSecurity } from './KafkaSecurity.js';
+import { noDelaySocketFactory } from './socketFactory.js';
 
 /**
  * The only place taskstream constructs a kafkajs client. kafkajs is in maintenance; everything else talks
@@ -44,6 +45,7 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     ...(ssl === undefined ? {} : { ssl }),
     ...(sasl === undefined ? {} : { sasl }),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    socketFactory: noDelaySocketFactory,
     ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {

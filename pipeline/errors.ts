@@ -66,11 +66,15 @@ export class ServiceUnavailableError extends TaskstreamError {
     readonly service: string,
     address: string,
     cause?: unknown,
+    /** The service did answer, with this refusal of the moment (a leader or coordinator being elected). */
+    notReady?: string,
   ) {
     const shown = maskUrl(address);
     super(
       'SERVICE_UNAVAILABLE',
-      `${service} does not answer at ${shown}; start the local stack with \`npx taskstream stack up\` (or set the address)`,
+      notReady === undefined
+        ? `${service} does not answer at ${shown}; start the local stack with \`npx taskstream stack up\` (or set the address)`
+        : `${service} at ${shown} answered but cannot serve yet (${notReady}); a failover is under way: try again`,
       { retriable: true, cause },
     );
     this.address = shown;

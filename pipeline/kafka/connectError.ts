@@ -19,7 +19,27 @@ export function kafkaConnectError(address: string, err: unknown): TaskstreamErro
   }
   const tls = tlsFailureOf(err);
   if (tls) return new TlsError('Kafka', address, tls.reason, tlsHint(tls.problem, 'ssl.ca, or KAFKA_SSL_CA_FILE'), err);
-  return new ServiceUnavailableError('Kafka', address, err);
+  // Connecting an idempotent producer asks a broker for a producer id: during a failover the brokers answer, with
+  // "no coordinator yet". Saying they do not answer would send an operator to look for a dead process.
+  const notReady = protocolRefusalOf(err);
+  return new ServiceUnavailableError('Kafka', address, err, notReady);
+}
+
+/** The type and message of a broker's protocol error (it answered, and refused for now), found along causes. */
+function protocolRefusalOf(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const { name, type, message, cause } = current as {
+      name?: unknown;
+      type?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
+    if (name === 'KafkaJSProtocolError' && typeof type === 'string')
+      return typeof message === 'string' ? `${type}: ${message}` : type;
+    current = cause;
+  }
+  return undefined;
 }
 
 /** kafkajs's message for a refused SASL login (it names the mechanism, never the password), found along causes. */

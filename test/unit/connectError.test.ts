@@ -46,4 +46,20 @@ describe('kafkaConnectError', () => {
     );
     expect(err).toBeInstanceOf(ServiceUnavailableError);
   });
+
+  it('says the brokers answered but cannot serve yet when a protocol error is behind the retries', () => {
+    const refusal = kafkajsError('KafkaJSProtocolError', 'The coordinator is not available', {
+      type: 'COORDINATOR_NOT_AVAILABLE',
+      retriable: true,
+    });
+    const err = kafkaConnectError(
+      'b1:9092,b2:9092',
+      kafkajsError('KafkaJSNumberOfRetriesExceeded', refusal.message, { cause: refusal }),
+    );
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err.retriable).toBe(true);
+    expect(err.message).toBe(
+      'Kafka at b1:9092,b2:9092 answered but cannot serve yet (COORDINATOR_NOT_AVAILABLE: The coordinator is not available); a failover is under way: try again',
+    );
+  });
 });

@@ -9,6 +9,7 @@
  *   npm run bench -- report [--rows 1000000] [--chunk 10000] [--rounds 3] [--json]   (PostgreSQL only)
  *   npm run bench -- resize [--images 32] [--threads 1,2] [--rounds 3] [--json]
  *   npm run bench -- delay [--count 20000] [--spread 120] [--lead 10] [--json]
+ *   npm run bench -- waiting [--count 1000000] [--wait 3600-21600] [--seconds 300] [--trickle 20] [--json]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { ensureStack } from '../ops/demo/ensureStack.js';
 import { backlogBench } from './backlog/backlogBench.js';
 import { coreBench } from './core/coreBench.js';
 import { delayBench } from './delay/delayBench.js';
+import { waitingBench } from './delay/waitingBench.js';
 import { producerBench } from './producer/producerBench.js';
 import { reportBench } from './report/reportBench.js';
 import { resizeBench } from './resize/resizeBench.js';
@@ -175,6 +177,31 @@ program
       count: Number(opts.count),
       spreadSeconds: Number(opts.spread),
       leadSeconds: Number(opts.lead),
+      json: Boolean(opts.json),
+    });
+  });
+program
+  .command('waiting')
+  .description('memory of a worker while delayed tasks wait, and how late tasks due meanwhile start')
+  .option('--count <n>', 'delayed tasks enqueued before the worker starts', '1000000')
+  .option('--wait <from-to>', 'seconds from enqueue to their times, drawn evenly at random', '3600-21600')
+  .option('--seconds <n>', 'how long the worker runs, sampled every second', '300')
+  .option('--trickle <n>', 'tasks per second due 2-10 s after their enqueue, sent while the worker runs', '20')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { count: string; wait: string; seconds: string; trickle: string; json?: boolean }) => {
+    const [from, to] = opts.wait.split('-').map(Number);
+    if (!(from !== undefined && to !== undefined && from >= 1 && to > from)) {
+      return program.error(`bench: --wait takes <from>-<to> seconds with 1 <= from < to, got ${opts.wait}`, {
+        exitCode: 2,
+      });
+    }
+    await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
+    await waitingBench({
+      count: Number(opts.count),
+      waitFromS: from,
+      waitToS: to,
+      seconds: Number(opts.seconds),
+      trickleRate: Number(opts.trickle),
       json: Boolean(opts.json),
     });
   });

@@ -1,7 +1,9 @@
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
 import { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
 import { TaskCodec } from '../../pipeline/codec/TaskCodec.js';
-import { createLogger, TaskProducer } from '../../pipeline/index.js';
+import { createLogger, TaskProducer, type EnqueueManyOptions } from '../../pipeline/index.js';
+import { percentOf, range, round3 } from '../ratios.js';
+import { median as medianOf, pairedRatios } from '../rounds.js';
 import { benchTask } from '../runtime/benchTask.js';
 
 /**
@@ -9,7 +11,9 @@ import { benchTask } from '../runtime/benchTask.js';
  * noisy neighbour on this machine hurts them alike: enqueueMany, concurrent single enqueues (the linger
  * batcher), and a bare kafkajs producer with the same settings (idempotent, acks -1, no compression, the
  * default partitioner) sending values encoded before the clock starts. Wall time and the process's CPU time
- * are both reported: CPU per task is the steadier figure here.
+ * are both reported: CPU per task is the steadier figure here. Delayed tasks: enqueueMany with one `delayMs` for
+ * all and with a delay per task, each against the plain enqueueMany of the same round (what a delay costs per
+ * task: the tier chosen, two more headers, in CPU µs).
  */
 export interface ProducerBenchOptions {
   readonly count: number;
@@ -28,6 +32,8 @@ interface Sample {
 
 interface Contender {
   readonly name: string;
+  /** A delayed enqueueMany, compared with the plain one round by round. */
+  readonly delayed?: boolean;
   /** Work kept off the clock (the bare producer's encoding). */
   prepare?(from: number): void;
   run(from: number): Promise<void>;
@@ -36,14 +42,17 @@ interface Contender {
 type Payload = { n: number; key: string; sentAt: number };
 
 const REQUEST_SIZE = 1000; // TaskProducer's default maxBatch: the records in one of its produce requests
+const HOUR = 3_600_000;
+/** Delays of 1-6 h all wait in the 1h tier: one topic, as the plain rows have. */
+const MAX_DELAY_MS = 6 * HOUR;
 
 export async function producerBench(o: ProducerBenchOptions): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const task = benchTask(`bench-producer-${Date.now()}`);
+  const task = benchTask(`bench-producer-${Date.now()}`, { maxDelayMs: MAX_DELAY_MS });
   const logger = createLogger();
   logger.level = 'warn';
   const producer = new TaskProducer({ logger });
-  await producer.prepare(task); // creates the topic (6 partitions) and registers the schema
+  await producer.prepare(task); // creates the topics (6 partitions, with the delay tiers) and registers the schema
   const codec = new TaskCodec(task, new RegistryClient());
   await codec.prepare();
   const payloads = (from: number, n: number): Payload[] =>
@@ -56,14 +65,28 @@ export async function producerBench(o: ProducerBenchOptions): Promise<void> {
   }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await bare.connect();
 
+  const enqueueManyRun =
+    (delay: (n: number) => EnqueueManyOptions) =>
+    async (from: number): Promise<void> => {
+      for (let i = 0; i < o.count; i += o.chunk) {
+        const n = Math.min(o.chunk, o.count - i);
+        await producer.enqueueMany(task, payloads(from + i, n), delay(n));
+      }
+    };
+  const calls = `calls of ${o.chunk.toLocaleString('en')}`;
   const contenders: Contender[] = [
+    { name: `taskstream enqueueMany (${calls})`, run: enqueueManyRun(() => ({})) },
     {
-      name: `taskstream enqueueMany (calls of ${o.chunk.toLocaleString('en')})`,
-      run: async (from) => {
-        for (let i = 0; i < o.count; i += o.chunk) {
-          await producer.enqueueMany(task, payloads(from + i, Math.min(o.chunk, o.count - i)));
-        }
-      },
+      name: `taskstream enqueueMany, one delayMs (2 h) for all (${calls})`,
+      delayed: true,
+      run: enqueueManyRun(() => ({ delayMs: 2 * HOUR })),
+    },
+    {
+      name: `taskstream enqueueMany, a delay per task (1-6 h, delays) (${calls})`,
+      delayed: true,
+      run: enqueueManyRun((n) => ({
+        delays: Array.from({ length: n }, () => ({ delayMs: HOUR + Math.floor(Math.random() * 5 * HOUR) })),
+      })),
     },
     {
       name: `taskstream enqueue, ${o.callers.toLocaleString('en')} concurrent callers`,
@@ -97,14 +120,28 @@ export async function producerBench(o: ProducerBenchOptions): Promise<void> {
   await producer.close();
   const encodeUs = measureEncode(codec, payloads(0, Math.min(o.count, 100_000))); // warm by now
 
-  const rows = contenders.map((c) => ({ name: c.name, ...median(samples.get(c.name) ?? []) }));
-  const bareRow = rows[2] as (typeof rows)[number];
+  const plain = samples.get(contenders[0]?.name ?? '') ?? [];
+  const bareName = `bare kafkajs sendBatch of ${REQUEST_SIZE.toLocaleString('en')} (pre-encoded)`;
+  const bareRow = median(samples.get(bareName) ?? []);
+  const rows = contenders.map((c) => {
+    const runs = samples.get(c.name) ?? [];
+    const row = { name: c.name, ...median(runs), vsBare: round3(median(runs).perSec / bareRow.perSec) };
+    if (!c.delayed) return row;
+    // Paired with the plain enqueueMany of the same round, as the other benches pair their ratios.
+    const costs = runs.map((run, i) => run.cpuUsPerTask - (plain[i] as Sample).cpuUsPerTask);
+    const ratios = pairedRatios(runs, plain);
+    return {
+      ...row,
+      vsPlain: { median: round3(medianOf(ratios)), range: range(ratios) },
+      delayCpuUsPerTask: { median: Number(medianOf(costs).toFixed(2)), rounds: costs.map((c) => Number(c.toFixed(2))) },
+    };
+  });
   const result = {
     tasks: o.count,
     rounds: o.rounds,
     partitions: task.partitions,
     encodeUsPerTask: Number(encodeUs.toFixed(2)),
-    contenders: rows.map((r) => ({ ...r, vsBare: Number((r.perSec / bareRow.perSec).toFixed(3)) })),
+    contenders: rows,
   };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -112,13 +149,23 @@ export async function producerBench(o: ProducerBenchOptions): Promise<void> {
   }
   process.stdout.write(
     `\nproducer bench: ${o.count.toLocaleString('en')} tasks a round, ${task.partitions} partitions, 1,000 keys, ` +
-      `idempotent, acks -1, median of ${o.rounds} rounds\n\n`,
+      `idempotent, acks -1, median of ${o.rounds} rounds; a delayed row against the plain enqueueMany of the ` +
+      `same round (tasks/s ratio, and the CPU µs a delay adds per task: median and each round's)\n\n`,
   );
-  process.stdout.write('| producer | tasks/s | CPU µs/task | vs bare 1,000 |\n|---|---:|---:|---:|\n');
+  process.stdout.write(
+    '| producer | tasks/s | CPU µs/task | vs bare 1,000 | vs enqueueMany | delay CPU µs/task |\n' +
+      '|---|---:|---:|---:|---:|---:|\n',
+  );
   for (const r of result.contenders) {
-    process.stdout.write(
-      `| ${r.name} | ${r.perSec.toLocaleString('en')} | ${r.cpuUsPerTask.toFixed(1)} | ${(r.vsBare * 100).toFixed(0)}% |\n`,
-    );
+    const delayed =
+      'vsPlain' in r
+        ? [
+            percentOf(pairedRatios(samples.get(r.name) ?? [], plain)),
+            `${r.delayCpuUsPerTask.median.toFixed(1)} (${r.delayCpuUsPerTask.rounds.map((c) => c.toFixed(1)).join(', ')})`,
+          ]
+        : ['', ''];
+    const cells = [r.name, r.perSec.toLocaleString('en'), r.cpuUsPerTask.toFixed(1), `${(r.vsBare * 100).toFixed(0)}%`];
+    process.stdout.write(`| ${[...cells, ...delayed].join(' | ')} |\n`);
   }
   process.stdout.write(`\nvalidate + encode alone (TaskCodec.encode): ${result.encodeUsPerTask} µs/task\n`);
 }

@@ -33,6 +33,8 @@ export interface BenchTaskOptions {
   /** Handlers at once (default 1,000, so the Worker's process-wide bound of 100 is the one that binds). */
   readonly concurrency?: number;
   readonly with?: readonly DrainOption[];
+  /** Accept delayed tasks up to this long (the type gets the delay tiers it needs). */
+  readonly maxDelayMs?: number;
 }
 
 export function benchTask(name: string, options: BenchTaskOptions = {}) {
@@ -44,6 +46,7 @@ export function benchTask(name: string, options: BenchTaskOptions = {}) {
     concurrency: options.concurrency ?? 1000,
     dedupe: on.has('dedupe') ? BENCH_DEDUPE : false,
     key: options.keyed === false ? undefined : (t) => t.key,
+    maxDelayMs: options.maxDelayMs,
     // A lock on the ordering key: never busy (key order already runs one task of a key at a time), so its cost
     // is the Redlock round trips alone.
     lock: on.has('lock') ? { key: (t) => `bench:${name}:${t.key}` } : undefined,

@@ -7,18 +7,31 @@ const EXIT_GRACE_MS = 15_000;
  * Runs a bench script in a fresh Node process and parses the JSON line it prints last, once it exits (a profiled
  * child writes its profile on exit). A child that fails to exit after printing its result (a worker with a
  * shared rate limit did not finish close() in minutes) is killed after a grace period and its result taken.
+ * `onLine` sees every line the child prints as it comes (a child saying it is ready, for one).
  */
-export function childRun<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
+export function childRun<T>(
+  script: string,
+  args: string[],
+  nodeArgs: string[] = [],
+  onLine?: (line: string) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: process.env,
     });
     let out = '';
+    let partial = ''; // the line still being printed, for onLine
     let result: T | undefined;
     let killer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
+      const text = d.toString();
+      out += text;
+      if (onLine) {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onLine(line);
+      }
       if (result !== undefined || !out.endsWith('\n')) return;
       result = lastJson<T>(out);
       if (result === undefined) return;

@@ -1,11 +1,15 @@
-import { createLogger, TaskProducer } from '../../pipeline/index.js';
+import { createLogger, TaskProducer, type DelayOptions } from '../../pipeline/index.js';
 import type { benchTask } from './benchTask.js';
 
 /**
  * Enqueues `count` bench tasks (keys over 1,000 values) with enqueueMany in batches of 10,000, before any
- * contender starts; returns the enqueue rate in tasks per second.
+ * contender starts; returns the enqueue rate in tasks per second. `delay(n)`, if given, delays task n.
  */
-export async function enqueueBacklog(task: ReturnType<typeof benchTask>, count: number): Promise<number> {
+export async function enqueueBacklog(
+  task: ReturnType<typeof benchTask>,
+  count: number,
+  delay?: (n: number) => DelayOptions,
+): Promise<number> {
   const logger = createLogger();
   logger.level = 'warn';
   const producer = new TaskProducer({ logger });
@@ -18,6 +22,7 @@ export async function enqueueBacklog(task: ReturnType<typeof benchTask>, count: 
       await producer.enqueueMany(
         task,
         Array.from({ length: n }, (_, i) => ({ n: from + i, key: `k${(from + i) % 1000}`, sentAt: Date.now() })),
+        delay ? { delays: Array.from({ length: n }, (_, i) => delay(from + i)) } : {},
       );
     }
     return (count / (performance.now() - t0)) * 1000;

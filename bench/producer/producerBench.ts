@@ -1,3 +1,4 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
 import { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
 import { TaskCodec } from '../../pipeline/codec/TaskCodec.js';
@@ -64,6 +65,12 @@ export async function producerBench(o: ProducerBenchOptions): Promise<void> {
     logLevel: logLevel.NOTHING,
   }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await bare.connect();
+  // The local stack's registry is Apicurio, which serves the Confluent API under /apis/ccompat/v7.
+  const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
+  const csr = new SchemaRegistry({
+    host: /\/apis\/ccompat\/v\d+$/.test(registryUrl) ? registryUrl : `${registryUrl}/apis/ccompat/v7`,
+  });
+  const schemaId = await csr.getLatestSchemaId(task.subject);
 
   const enqueueManyRun =
     (delay: (n: number) => EnqueueManyOptions) =>
@@ -98,6 +105,24 @@ export async function producerBench(o: ProducerBenchOptions): Promise<void> {
           }
         };
         await Promise.all(Array.from({ length: o.callers }, caller));
+      },
+    },
+    {
+      // What an application writes without taskstream: the registry library's encoder, on the clock.
+      name: `bare kafkajs sendBatch of ${REQUEST_SIZE.toLocaleString('en')}, encoding with @kafkajs/confluent-schema-registry`,
+      run: async (from) => {
+        const all = payloads(from, o.count);
+        for (let i = 0; i < o.count; i += REQUEST_SIZE) {
+          const chunk = all.slice(i, i + REQUEST_SIZE);
+          const messages = await Promise.all(
+            chunk.map(async (p) => ({ key: p.key, value: await csr.encode(schemaId, p) })),
+          );
+          await bare.sendBatch({
+            acks: -1,
+            compression: CompressionTypes.None,
+            topicMessages: [{ topic: task.topic, messages }],
+          });
+        }
       },
     },
     ...[REQUEST_SIZE, o.chunk].map((size) =>

@@ -8,6 +8,7 @@ import { retryTopics } from '../../pipeline/task/taskTopics.js';
 import type { TaskDefinition } from '../../pipeline/task/defineTask.js';
 import { partitionLags } from '../../pipeline/kafka/partitionLags.js';
 import { replayedPositions } from '../cli/dlq/replayMarkers.js';
+import { delayedBacklog, type DelayedBacklog, type TierHeadTimes } from '../cli/shared/delayedBacklog.js';
 import { listSchedules, type ScheduleListing } from '../cli/shared/scheduleListing.js';
 import { readRunningTasks, type RunningTaskSighting } from '../cli/shared/runningTasks.js';
 import { countNotReplayed } from './countNotReplayed.js';
@@ -39,6 +40,11 @@ export interface TypeOverview {
   readonly lag: number;
   /** Copies waiting in the retry tiers (not yet committed by the retry group). */
   readonly retrying: number;
+  /**
+   * Delayed tasks waiting in the delay tiers and the earliest time among the tiers' next records (as
+   * `taskstream lag` says them); null for a type that accepts no delays (no maxDelayMs).
+   */
+  readonly delayed: DelayedBacklog | null;
   /** Dead letters not yet replayed (`dlq replay` marks what it copied back); all of them when Redis is away. */
   readonly deadLetters: number;
   /** Every record stored in the dead-letter topic, replayed ones included. */
@@ -76,13 +82,17 @@ export interface ScheduleSource {
 
 export interface OverviewSources {
   readonly tasks: readonly TaskDefinition[];
-  readonly admins: { readonly groups: GroupAdmin; readonly topics: TopicAdmin };
+  readonly admins: Admins;
   /** The workers' `groupPrefix`: a type's group is `<groupPrefix>.<type>`. */
   readonly groupPrefix: string;
   /** Pauses and replay markers; without it every dead letter counts and no pause is known. */
   readonly redis?: Redis;
   readonly schedules?: ScheduleSource;
+  /** Reads the task times of delay tier heads; kept across readings, it reads each head once. */
+  readonly delayHeads: TierHeadTimes;
 }
+
+type Admins = { readonly groups: GroupAdmin; readonly topics: TopicAdmin };
 
 /** What the dashboard shows, read from the brokers and Redis now (the cache in front of it is OverviewCache). */
 export async function gatherOverview(sources: OverviewSources): Promise<Overview> {
@@ -90,7 +100,7 @@ export async function gatherOverview(sources: OverviewSources): Promise<Overview
   const existing = new Set(await admins.topics.listTopics());
   const groupOf = (t: TaskDefinition): string => `${groupPrefix}.${t.name}`;
   const [types, scheduleListing, fromRedis] = await Promise.all([
-    Promise.all(tasks.map((task) => typeOverview(task, groupOf(task), existing, admins.groups))),
+    Promise.all(tasks.map((task) => typeOverview(task, groupOf(task), existing, admins, sources.delayHeads))),
     sources.schedules === undefined ? null : schedulesOrError(sources.schedules),
     redis === undefined ? null : redisState(redis, tasks, groupOf),
   ]);
@@ -148,28 +158,30 @@ async function schedulesOrError(source: ScheduleSource): Promise<ScheduleListing
 
 type BrokerView = Omit<TypeOverview, 'paused' | 'stuck'>;
 
+/** A type's numbers when its topics are missing or unreadable. */
+const NO_COUNTS = { lag: 0, retrying: 0, delayed: null, deadLetters: 0, deadLettersStored: 0, processed: 0, failed: 0 };
+
 async function typeOverview(
   task: TaskDefinition,
   group: string,
   existing: Set<string>,
-  groups: GroupAdmin,
+  admins: Admins,
+  delayHeads: TierHeadTimes,
 ): Promise<{ overview: BrokerView; dlqBounds: { partition: number; low: number; high: number }[] }> {
   const base = { type: task.name, topic: task.topic, group };
   if (!existing.has(task.topic)) {
-    const none = { lag: 0, retrying: 0, deadLetters: 0, deadLettersStored: 0, processed: 0, failed: 0 };
     return {
-      overview: { ...base, topicExists: false, groupState: 'Dead', members: 0, workers: [], ...none },
+      overview: { ...base, topicExists: false, groupState: 'Dead', members: 0, workers: [], ...NO_COUNTS },
       dlqBounds: [],
     };
   }
   try {
-    return await brokerView(task, group, existing, groups, base);
+    return await brokerView(task, group, existing, admins, delayHeads, base);
   } catch (err) {
     // One type's topics being created (no leader yet) must not take the page down for every type.
-    const none = { lag: 0, retrying: 0, deadLetters: 0, deadLettersStored: 0, processed: 0, failed: 0 };
     const readError = err instanceof Error ? err.message : String(err);
     return {
-      overview: { ...base, topicExists: true, readError, groupState: 'Unknown', members: 0, workers: [], ...none },
+      overview: { ...base, topicExists: true, readError, groupState: 'Unknown', members: 0, workers: [], ...NO_COUNTS },
       dlqBounds: [],
     };
   }
@@ -179,16 +191,19 @@ async function brokerView(
   task: TaskDefinition,
   group: string,
   existing: Set<string>,
-  groups: GroupAdmin,
+  admins: Admins,
+  delayHeads: TierHeadTimes,
   base: { type: string; topic: string; group: string },
 ): Promise<{ overview: BrokerView; dlqBounds: { partition: number; low: number; high: number }[] }> {
+  const { groups } = admins;
   const tiers = retryTopics(task).filter((t) => existing.has(t));
   const dlq = dlqTopicOf(task.topic);
-  const [info, lags, retryLags, dlqOffsets] = await Promise.all([
+  const [info, lags, retryLags, dlqOffsets, delayed] = await Promise.all([
     groups.describeGroup(group),
     partitionLags(groups, group, [task.topic]),
     tiers.length > 0 ? partitionLags(groups, `${group}.retry`, tiers) : Promise.resolve([]),
     existing.has(dlq) ? groups.fetchTopicOffsets(dlq) : Promise.resolve([]),
+    delayedBacklog(admins, group, task, delayHeads, existing),
   ]);
   const dlqBounds = dlqOffsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
   const deadLettersStored = sum(dlqBounds.map((p) => p.high - p.low));
@@ -209,6 +224,7 @@ async function brokerView(
       })),
       lag: sum(lags.map((p) => p.lag)),
       retrying: sum(retryLags.map((p) => p.lag)),
+      delayed: delayed ?? null,
       deadLetters: deadLettersStored,
       deadLettersStored,
       processed: sum(lags.map((p) => p.end - p.lag)),

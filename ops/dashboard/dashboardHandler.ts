@@ -9,6 +9,7 @@ import type { ScheduleDefinition } from '../../pipeline/schedule/index.js';
 import { positionOf } from '../cli/dlq/deadLetters.js';
 import { replayLetters } from '../cli/dlq/replayLetters.js';
 import { DEFAULT_GROUP_PREFIX } from '../cli/shared/groups.js';
+import { rangeHeadReader, TierHeadTimes } from '../cli/shared/delayedBacklog.js';
 import type { KafkaAdmins } from '../cli/shared/services.js';
 import { UsageError } from '../cli/UsageError.js';
 import { filterOf, replayFilterOf } from './deadLetterQuery.js';
@@ -66,6 +67,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
       groupPrefix,
       redis,
       schedules: options.schedules && redis && { ...options.schedules, redis },
+      delayHeads: new TierHeadTimes(rangeHeadReader(admins.kafka, admins.address)),
     },
     log,
     options.cache,

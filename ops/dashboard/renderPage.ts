@@ -91,6 +91,8 @@ function row(t) {
     cell('workers', workers),
     cell('lag', t.lag, 'n' + (t.lag > 0 && t.members === 0 ? ' bad' : '')),
     cell('retrying', t.retrying, 'n'),
+    cell('delayed', t.delayed === null ? '-' : t.delayed.waiting, t.delayed === null ? 'n muted' : 'n'),
+    cell('nextDue', t.delayed === null || t.delayed.nextDueAt === null ? '-' : t.delayed.nextDueAt, 'muted'),
     cell('deadLetters', t.deadLetters, 'n' + (t.deadLetters > 0 ? ' warn' : '')),
     cell('processed', r.processed, 'n'),
     cell('perMinute', r.processedPerMinute.toFixed(1), 'n'),
@@ -214,10 +216,13 @@ export function renderPage(): string {
 <body><h1>taskstream</h1>
 <p id="status">loading…</p>
 <table>
-<thead><tr><th>task type</th><th>state</th><th>workers: partitions</th><th>lag</th><th>retrying</th><th>dead letters</th>
+<thead><tr><th>task type</th><th>state</th><th>workers: partitions</th><th>lag</th><th>retrying</th><th>delayed</th>
+<th>next due</th><th>dead letters</th>
 <th>processed</th><th>per min</th><th>failed</th><th>failure rate</th><th>last minutes</th><th></th></tr></thead>
 <tbody id="types"></tbody></table>
-<p class="muted">lag: written and not yet done; retrying: waiting in retry tiers; dead letters: not yet replayed;
+<p class="muted">lag: written and not yet done; retrying: waiting in retry tiers; delayed: waiting in delay tiers for
+their time (- when the type accepts no delays), next due: the earliest time among the delay tiers' next records;
+dead letters: not yet replayed;
 processed, failed (attempts handed to a retry tier or dead-lettered) and the chart cover the last minutes.</p>
 <div id="stuck"></div>
 <div id="schedules"></div>

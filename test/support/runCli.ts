@@ -182,6 +182,13 @@ export function moduleUrl(relativePath: string): string {
   return pathToFileURL(path.join(root, relativePath)).href;
 }
 
+/** What `taskstream enqueue --file … --json` prints. */
+export interface EnqueueFileReport {
+  readonly lines: number;
+  readonly sent: number;
+  readonly bad: { line: number; reason: string }[];
+}
+
 /** A note payload as JSON text. */
 export function noteJson(id: string, key = 'k', seq = 1): string {
   return JSON.stringify({ id, key, seq });

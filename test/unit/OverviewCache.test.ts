@@ -3,6 +3,7 @@ import type { GroupAdmin } from '../../pipeline/kafka/GroupAdmin.js';
 import type { TopicAdmin } from '../../pipeline/kafka/TopicAdmin.js';
 import { createLogger } from '../../pipeline/logging/logger.js';
 import { OverviewCache } from '../../ops/dashboard/OverviewCache.js';
+import { TierHeadTimes } from '../../ops/cli/shared/delayedBacklog.js';
 import { defineTask } from '../../pipeline/task/defineTask.js';
 
 const task = defineTask({
@@ -23,10 +24,15 @@ function countingAdmins() {
   return { calls, admins: { topics, groups: {} as GroupAdmin } };
 }
 
+/** No type here accepts delays: no tier head is ever read. */
+function sources(admins: { topics: TopicAdmin; groups: GroupAdmin }) {
+  return { tasks: [task], admins, groupPrefix: 'p', delayHeads: new TierHeadTimes(async () => new Map()) };
+}
+
 describe('OverviewCache', () => {
   it('serves ten concurrent requests, and those within maxAgeMs after them, from one reading of the brokers', async () => {
     const { calls, admins } = countingAdmins();
-    const cache = new OverviewCache({ tasks: [task], admins, groupPrefix: 'p' }, createLogger(), {
+    const cache = new OverviewCache(sources(admins), createLogger(), {
       maxAgeMs: 60_000,
       sampleEveryMs: 0,
     });
@@ -39,7 +45,7 @@ describe('OverviewCache', () => {
 
   it('reads again once invalidated (after an action changed what it shows)', async () => {
     const { calls, admins } = countingAdmins();
-    const cache = new OverviewCache({ tasks: [task], admins, groupPrefix: 'p' }, createLogger(), {
+    const cache = new OverviewCache(sources(admins), createLogger(), {
       maxAgeMs: 60_000,
       sampleEveryMs: 0,
     });

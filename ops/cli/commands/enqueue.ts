@@ -5,9 +5,11 @@ import { TaskCodec } from '../../../pipeline/codec/TaskCodec.js';
 import { PayloadInvalidError } from '../../../pipeline/errors.js';
 import { TaskProducer, type EnqueueOptions } from '../../../pipeline/producer/TaskProducer.js';
 import type { TaskDefinition } from '../../../pipeline/task/defineTask.js';
+import type { DelayOptions } from '../../../pipeline/delay/taskTime.js';
 import { findTask } from '../config/loadConfig.js';
 import { UsageError } from '../UsageError.js';
 import { ndjsonLines } from '../shared/ndjsonLines.js';
+import { checkTaskLine, readTaskLine, type TaskLine } from '../shared/taskLine.js';
 import { parseIsoDateTime } from '../isoTime.js';
 import { duration, note, printJson, say } from '../shared/output.js';
 import {
@@ -28,6 +30,7 @@ interface EnqueueCliOptions {
   json?: boolean;
   delay?: number;
   at?: string;
+  envelopes?: boolean;
 }
 
 interface BadLine {
@@ -53,6 +56,10 @@ export function registerEnqueueCommand(program: Command): void {
     .option('--id <id>', 'the task id (default <topic>-<partition>-<offset>); one task only')
     .option('--delay <duration>', 'start no earlier than this long from now (e.g. 90s, 10m, 2h, 7d)', duration)
     .option('--at <time>', 'start no earlier than this ISO 8601 time (e.g. 2026-01-31T09:30:00Z)')
+    .option(
+      '--envelopes',
+      'with --file: every line is {"payload": {...}} with its own "delay": "10m" or "at": "<ISO time>" if it wants one',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -67,8 +74,20 @@ Examples:
   echo '{"to":"ada@example.com","subject":"hi"}' | taskstream enqueue send-email
   taskstream enqueue send-email --file mails.ndjson --skip-bad
   taskstream enqueue send-email --delay 10m '{"to":"ada@example.com","subject":"hi"}'
+  taskstream enqueue remind --file reminders.ndjson --envelopes --delay 1h
 
---delay and --at apply to every task sent (each line of a file, too); the task type must declare maxDelayMs.`,
+--delay and --at apply to every task sent (each line of a file, too); the task type must declare maxDelayMs.
+
+Per-line delays: with --envelopes, every line of the file is an envelope instead of a bare payload:
+  {"payload": {"user":"ada"}}                                  no delay of its own (--delay/--at, else now)
+  {"payload": {"user":"bob"}, "delay": "10m"}                  as --delay takes it: 90s, 10m, 2h, 7d
+  {"payload": {"user":"eve"}, "at": "2026-01-31T09:30:00Z"}    as --at takes it
+A line's own delay or at wins over --delay/--at, which apply to the lines without one (as a BullMQ job's own
+delay wins over the queue's default). Any other key, both delay and at, a delay that does not parse or is
+longer than the task type accepts make the line bad, like a payload the schema rejects. Without --envelopes a
+line is always the payload itself: envelopes are a mode of the file, never guessed from a line's shape, since
+the schema check ignores undeclared keys and fills defaults, so {"payload":…,"delay":…} can be a valid
+payload of some task type.`,
     )
     .action(async (type: string, json: string | undefined, opts: EnqueueCliOptions, cmd: Command) => {
       if (opts.file !== undefined && json !== undefined) {
@@ -78,6 +97,7 @@ Examples:
         throw new UsageError('--id names one task; it cannot be used with --file');
       }
       if (opts.skipBad && opts.file === undefined) throw new UsageError('--skip-bad only applies to --file');
+      if (opts.envelopes && opts.file === undefined) throw new UsageError('--envelopes only applies to --file');
       if (opts.delay !== undefined && opts.at !== undefined)
         throw new UsageError('give either --delay or --at, not both');
       const config = await configOf(cmd);
@@ -109,7 +129,7 @@ async function enqueueOne(
   // Checked before connecting: a bad payload is refused (naming the field) even when Kafka is down.
   validator(task)(payload);
   let sent: Sent | undefined;
-  await send(config, task, [payload], 1, options(opts), (s) => (sent = s));
+  await send(config, task, [{ payload, enveloped: false }], 1, options(opts), (s) => (sent = s));
   if (sent === undefined) return;
   if (opts.json) return printJson({ type: task.name, ...sent });
   const due = sent.runAt === undefined ? '' : `, due ${new Date(sent.runAt).toISOString()}`;
@@ -129,15 +149,16 @@ async function enqueueFile(
   opts: EnqueueCliOptions,
 ): Promise<void> {
   const validate = validator(task);
-  const kept: unknown[] | undefined = file === '-' ? [] : undefined;
+  const envelopes = opts.envelopes === true;
+  const kept: TaskLine[] | undefined = file === '-' ? [] : undefined;
   const bad: BadLine[] = [];
   let lines = 0;
   for await (const { line, text } of ndjsonLines(file)) {
     lines++;
     try {
-      const payload: unknown = JSON.parse(text);
-      validate(payload);
-      kept?.push(payload);
+      const read = readTaskLine(text, envelopes);
+      checkTaskLine(read, task, validate, Date.now());
+      kept?.push(read);
     } catch (err) {
       bad.push({ line, reason: reasonOf(err) });
     }
@@ -160,8 +181,8 @@ async function enqueueFile(
   bar?.start(good, 0);
   let sent;
   try {
-    const payloads = kept ?? goodPayloads(file, new Set(bad.map((b) => b.line)));
-    sent = await send(config, task, payloads, good, options(opts), () => bar?.increment());
+    const taskLines = kept ?? goodLines(file, envelopes, new Set(bad.map((b) => b.line)));
+    sent = await send(config, task, taskLines, good, options(opts), () => bar?.increment());
   } finally {
     bar?.stop();
   }
@@ -178,23 +199,23 @@ async function enqueueFile(
   }
 }
 
-/** The file's payloads again, on the second reading, without the lines the check found bad. */
-async function* goodPayloads(file: string, badLines: ReadonlySet<number>): AsyncGenerator<unknown> {
-  for await (const { line, text } of ndjsonLines(file)) if (!badLines.has(line)) yield JSON.parse(text) as unknown;
+/** The file's lines again, on the second reading, without those the check found bad. */
+async function* goodLines(file: string, envelopes: boolean, badLines: ReadonlySet<number>): AsyncGenerator<TaskLine> {
+  for await (const { line, text } of ndjsonLines(file)) if (!badLines.has(line)) yield readTaskLine(text, envelopes);
 }
 
 type Sent = Awaited<ReturnType<TaskProducer['enqueue']>>;
 
 /**
- * Sends `total` payloads with up to WINDOW in flight, and returns how many were sent; on a failure, says how
- * many went out before it.
+ * Sends `total` tasks with up to WINDOW in flight, and returns how many were sent; on a failure, says how
+ * many went out before it. A line's own delay replaces the command's.
  */
 async function send(
   config: Connections,
   task: TaskDefinition,
-  payloads: Iterable<unknown> | AsyncIterable<unknown>,
+  taskLines: Iterable<TaskLine> | AsyncIterable<TaskLine>,
   total: number,
-  enqueueOptions: EnqueueOptions,
+  enqueueOptions: { base: EnqueueOptions; delay: DelayOptions },
   onSent: (sent: Sent) => void,
 ): Promise<number> {
   if (total === 0) return 0;
@@ -210,10 +231,11 @@ async function send(
         window = [];
         if (failure !== undefined) throw failure;
       };
-      for await (const payload of payloads) {
+      for await (const { payload, delay } of taskLines) {
+        const lineOptions = { ...enqueueOptions.base, ...(delay ?? enqueueOptions.delay) };
         // Each send's failure is caught at once (not left unhandled while the file is read) and thrown here.
         window.push(
-          producer.enqueue(task, payload as never, enqueueOptions).then(
+          producer.enqueue(task, payload as never, lineOptions).then(
             (sent) => {
               count++;
               onSent(sent);
@@ -240,12 +262,17 @@ async function send(
   return count;
 }
 
-function options(opts: EnqueueCliOptions): EnqueueOptions {
+/** The command's options for every task sent: `delay` is --delay or --at, which a line's own delay replaces. */
+function options(opts: EnqueueCliOptions): { base: EnqueueOptions; delay: DelayOptions } {
   return {
-    ...(opts.key === undefined ? {} : { key: opts.key }),
-    ...(opts.id === undefined ? {} : { id: opts.id }),
-    ...(opts.delay === undefined ? {} : { delayMs: opts.delay }),
-    ...(opts.at === undefined ? {} : { runAt: new Date(parseIsoDateTime('--at', opts.at)) }),
+    base: {
+      ...(opts.key === undefined ? {} : { key: opts.key }),
+      ...(opts.id === undefined ? {} : { id: opts.id }),
+    },
+    delay: {
+      ...(opts.delay === undefined ? {} : { delayMs: opts.delay }),
+      ...(opts.at === undefined ? {} : { runAt: new Date(parseIsoDateTime('--at', opts.at)) }),
+    },
   };
 }
 

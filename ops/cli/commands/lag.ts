@@ -3,7 +3,7 @@ import { DEPRECATED_TYPE_OPTION, resolveTargets, typeArgument } from '../shared/
 import { partitionLags } from '../../../pipeline/kafka/partitionLags.js';
 import { printJson, printTable, say } from '../shared/output.js';
 import { configOf, withKafka } from '../shared/services.js';
-import { delayedBacklog } from '../shared/delayedBacklog.js';
+import { delayedBacklog, rangeHeadReader, TierHeadTimes } from '../shared/delayedBacklog.js';
 import { findTask } from '../config/loadConfig.js';
 
 export function registerLagCommand(program: Command): void {
@@ -29,12 +29,13 @@ tiers' next records.`,
         const { groups, topics } = admins;
         const targets = await resolveTargets(config, chosen, groups, topics);
         const reports = [];
+        const heads = new TierHeadTimes(rangeHeadReader(admins.kafka, admins.address));
         for (const t of targets) {
           const committed = await groups.fetchOffsets(t.group, t.topics.length > 0 ? t.topics : undefined);
           const topicNames = t.topics.length > 0 ? t.topics : [...new Set(committed.map((c) => c.topic))];
           const partitions = await partitionLags(groups, t.group, topicNames, committed);
           const task = t.type === null ? undefined : findTask(config, t.type);
-          const delayed = task === undefined ? undefined : await delayedBacklog(admins, t.group, task);
+          const delayed = task === undefined ? undefined : await delayedBacklog(admins, t.group, task, heads);
           reports.push({
             group: t.group,
             type: t.type,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endOffsets } from '../../support/groups.js';
 import { readTopic } from '../../support/readTopic.js';
-import { noteJson, runCli, writeCliConfig, type CliConfig } from '../../support/runCli.js';
+import { noteJson, runCli, writeCliConfig, type CliConfig, type EnqueueFileReport } from '../../support/runCli.js';
 
 /** Lines 1, 4 and 6 are good; 2 misses a field, 3 is blank (ignored), 5 is not JSON. */
 function mixedFile(cfg: CliConfig): string {
@@ -19,12 +19,6 @@ function mixedFile(cfg: CliConfig): string {
   ];
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-interface FileReport {
-  lines: number;
-  sent: number;
-  bad: { line: number; reason: string }[];
 }
 
 describe('taskstream enqueue --file', () => {
@@ -68,7 +62,7 @@ describe('taskstream enqueue --file', () => {
       '--json',
     ]);
     expect(r.code).toBe(1);
-    const report = r.json<FileReport>();
+    const report = r.json<EnqueueFileReport>();
     expect(report.lines).toBe(5);
     expect(report.sent).toBe(3);
     expect(report.bad.map((b) => b.line)).toEqual([2, 5]);
@@ -85,7 +79,7 @@ describe('taskstream enqueue --file', () => {
     const input = [noteJson('x', 'k', 1), noteJson('y', 'k', 2)].join('\n');
     const r = await runCli(['--config', cfg.file, 'enqueue', cfg.name, '--file', '-', '--json'], { input });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json<FileReport>()).toMatchObject({ lines: 2, sent: 2, bad: [] });
+    expect(r.json<EnqueueFileReport>()).toMatchObject({ lines: 2, sent: 2, bad: [] });
     expect((await endOffsets(cfg.topic)).get(0)).toBe(2n);
   });
 });

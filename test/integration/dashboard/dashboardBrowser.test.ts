@@ -1,7 +1,7 @@
 // Guarantee: in a real browser, the dashboard shows the numbers the stack produced while tasks flow, fail and
 // dead-letter; it opens a dead letter with its decoded payload and replays it so the task runs again; and it
 // pauses a task type across its workers (another type keeps running) and resumes it; and it lists a task running
-// longer than its type expects as stuck.
+// longer than its type expects as stuck; and it counts the delayed tasks waiting for their time.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, TaskProducer, UnrecoverableError } from '../../../pipeline/index.js';
@@ -77,6 +77,20 @@ describe('dashboard in a browser', () => {
     expect(await cellOf(page, task.name, 'workers')).toContain(`: ${owned}`);
     expect(await cellOf(page, task.name, 'state')).toBe('running (stable)');
     await screenshot(page, 'dashboard-overview');
+  });
+
+  it('shows how many delayed tasks wait for their time and the next one due', async () => {
+    const task = noteTask({ partitions: 1, maxDelayMs: 3_600_000 });
+    const producer = await using(new TaskProducer());
+    const sent = await producer.enqueueMany(
+      task,
+      ['a', 'b'].map((id, seq) => ({ id, key: id, seq })),
+      { delays: [{ delayMs: 15 * 60_000 }, { delayMs: 40 * 60_000 }] },
+    );
+    const server = await dashboardFor([task], { groupPrefix: uniqueName('g') });
+    const page = await openPage(server.url);
+    await waitForCell(page, task.name, 'delayed', '2');
+    expect(await cellOf(page, task.name, 'nextDue')).toBe(new Date(sent[0]?.runAt ?? 0).toISOString());
   });
 
   it('opens a dead letter with its decoded payload, replays it, and the task runs again', async () => {

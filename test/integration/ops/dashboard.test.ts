@@ -111,6 +111,34 @@ describe('dashboard', () => {
     expect(overview.types[0]).toMatchObject({ deadLettersStored: 2, deadLetters: 1 });
   });
 
+  it('shows how many delayed tasks wait in the delay tiers and the earliest time among their next records', async () => {
+    const task = noteTask({ partitions: 2, maxDelayMs: 3 * 3_600_000 });
+    const producer = await using(new TaskProducer());
+    const sent = await producer.enqueueMany(
+      task,
+      ['a', 'b', 'c', 'now'].map((id, seq) => ({ id, key: id, seq })),
+      // The earliest is sent first: it is a tier head whichever partition it lands on, so the page names it.
+      { delays: [{ delayMs: 12 * 60_000 }, { delayMs: 20 * 60_000 }, { delayMs: 2 * 3_600_000 }, undefined] },
+    );
+    expect(sent.map((s) => s.topic.slice(task.topic.length))).toEqual(['.delay.10m', '.delay.10m', '.delay.1h', '']);
+
+    const server = await dashboardFor([task], { groupPrefix: uniqueName('g') }); // no worker: nothing hops
+    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as RatedOverview;
+    const earliest = Math.min(...sent.flatMap((s) => (s.runAt === undefined ? [] : [s.runAt])));
+    expect(overview.types[0]).toMatchObject({
+      lag: 1,
+      delayed: { waiting: 3, nextDueAt: new Date(earliest).toISOString() },
+    });
+  });
+
+  it('shows no delayed count for a task type that accepts no delays', async () => {
+    const task = noteTask({ partitions: 1 });
+    await (await using(new TaskProducer())).enqueue(task, { id: 'a', key: 'a', seq: 1 });
+    const server = await dashboardFor([task]);
+    const overview = (await (await fetch(`${server.url}/api/overview`)).json()) as RatedOverview;
+    expect(overview.types[0]).toMatchObject({ lag: 1, delayed: null });
+  });
+
   it('says which topic is missing and the command that creates it', async () => {
     const task = noteTask(); // never enqueued to: its topics do not exist
     const server = await dashboardFor([task]);

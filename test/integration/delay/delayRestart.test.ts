@@ -17,12 +17,13 @@ describe('delayed tasks across a worker crash', () => {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     onCleanup(() => redis.quit());
     // A first wave due within 3 s, then a gap, then the rest: the kill comes in the gap, when no task is running
-    // and every completed one is marked done (a task killed mid-run would run again, dedupe or not).
+    // and every completed one is marked done (a task killed mid-run would run again, dedupe or not). The gap is
+    // wide because a loaded machine takes a while to send 10,000 tasks and start a worker.
     const first = 200;
-    const count = 2000;
+    const count = 10_000;
     const payloads = Array.from({ length: count }, (_, i) => ({ id: `t${i}`, key: `k${i % 50}`, seq: i }));
     const delays = payloads.map((_, i) => ({
-      delayMs: i < first ? 500 + Math.floor(Math.random() * 2500) : 15_000 + Math.floor(Math.random() * 15_000),
+      delayMs: i < first ? 500 + Math.floor(Math.random() * 2500) : 25_000 + Math.floor(Math.random() * 20_000),
     }));
     const enqueued = await producer.enqueueMany(task, payloads, { delays });
     const runAt = new Map(enqueued.map((e, i) => [`t${i}`, e.runAt ?? 0]));

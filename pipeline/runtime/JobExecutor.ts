@@ -1,6 +1,6 @@
 import type { TaskCodec } from '../codec/TaskCodec.js';
 import { NOT_CACHED } from '../codec/TaskCodec.js';
-import { PayloadTooLargeError, RecordTooLargeError, toError } from '../errors.js';
+import { PayloadTooLargeError, RecordTooLargeError, TaskstreamError, toError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
 import type { OutgoingRecord } from '../kafka/records.js';
@@ -25,6 +25,8 @@ const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 /** Done before (a dedupe mark): acknowledged without running the handler. */
 const DEDUPLICATED: JobResult = Object.freeze({ kind: 'completed', deduplicated: true });
 const CANCELLED: JobResult = Object.freeze({ kind: 'cancelled' });
+/** Why an attempt still waiting for a rate-limit slot at shutdown is let go (it never started). */
+const SHUTTING_DOWN = new TaskstreamError('SHUTDOWN', 'worker is shutting down before the task got a rate-limit slot');
 
 export interface ExecutorHooks {
   onStart(job: Job): void;
@@ -194,12 +196,10 @@ export class JobExecutor {
     }
     if (this.task.lock) return reportWhenSettled(attempt, this.locked(job, attempt));
     if (this.limiter) {
-      this.limiter
-        .run(job.payload, () => this.invoke(job, attempt))
-        .then(
-          (outcome) => this.concluded(outcome, attempt),
-          (err: unknown) => attempt.report(retryLater(err)),
-        );
+      this.limited(this.limiter, job, attempt).then(
+        (outcome) => this.concluded(outcome, attempt),
+        (err: unknown) => attempt.report(retryLater(err)),
+      );
       return;
     }
     this.hooks.onStart(job);
@@ -220,9 +220,7 @@ export class JobExecutor {
       attempt.fencingToken = held.fencingToken;
     }
     try {
-      const outcome = await (this.limiter
-        ? this.limiter.run(job.payload, () => this.invoke(job, attempt))
-        : this.invoke(job, attempt));
+      const outcome = await (this.limiter ? this.limited(this.limiter, job, attempt) : this.invoke(job, attempt));
       if (!outcome.ok) return await this.onFailure(job, outcome.error);
       const marked = dedupe?.markDone(job.part.answers, job.record.offset, job.ownId);
       // Stored before the lock is released, as before marks were batched (commits would wait for it anyway).
@@ -241,6 +239,31 @@ export class JobExecutor {
       },
       (err: unknown) => this.fail(attempt, toError(err)),
     );
+  }
+
+  /**
+   * The handler in a rate-limit slot. Its timeout counts from its start, not while it waits for the slot. An
+   * abort while it waits (shutdown, a revoked partition, a lost lock) takes it out of the limiter's line at once,
+   * with the abort as its outcome, as if the handler had been aborted: a shutdown's or a revoke's lets it go
+   * (not completed, not committed). The limiter's own failure (Redis) rejects: it is tried again later.
+   */
+  private limited(limiter: TaskRateLimiter, job: Job, attempt: Attempt): Promise<AttemptOutcome> {
+    const signal = attempt.signal;
+    attempt.waitingForSlot = true;
+    const inSlot = (): Promise<AttemptOutcome> => {
+      attempt.waitingForSlot = false;
+      attempt.startedAt = Date.now();
+      return this.invoke(job, attempt);
+    };
+    return limiter.run(job.payload, inSlot, signal).catch((err: unknown) => {
+      if (signal.aborted || err === SHUTTING_DOWN) return { ok: false, error: toError(err) };
+      throw err;
+    });
+  }
+
+  /** Starts no more handlers: attempts waiting for a rate-limit slot are let go now, not at the deadline. */
+  stopStarting(): void {
+    this.limiter?.stop(SHUTTING_DOWN);
   }
 
   private invoke(job: Job, attempt: Attempt): Promise<AttemptOutcome> {

@@ -267,6 +267,7 @@ export class TaskTypeRunner implements GroupListener {
   private sweepTimeouts(): void {
     const startedBefore = Date.now() - this.task.timeoutMs;
     for (const attempt of this.parts.attempts()) {
+      if (attempt.waitingForSlot) continue;
       if ((attempt.startedAt ?? Infinity) <= startedBefore) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
     }
   }
@@ -350,6 +351,8 @@ export class TaskTypeRunner implements GroupListener {
     this.dispatching = false;
     this.timers.cancelWaits();
     this.intake.stop();
+    // After `stopped`: the attempts let go come back as results of a stopped runner, so none waits to run again.
+    this.executor.stopStarting();
     await drainAttempts(
       () => this.running,
       () => this.parts.attempts(),

@@ -42,6 +42,8 @@ export class Attempt implements TaskContext {
    */
   ended = false;
   startedAt: number | undefined;
+  /** Waiting for a rate-limit slot: its handler has not started, so its timeout does not run yet. */
+  waitingForSlot = false;
   /** Its index in the partition's AttemptList while it runs asynchronously, else -1. */
   slot = -1;
 

@@ -1,13 +1,9 @@
 import type { TaskCodec } from '../codec/TaskCodec.js';
 import { NOT_CACHED } from '../codec/TaskCodec.js';
-import { PayloadTooLargeError, RecordTooLargeError, toError } from '../errors.js';
+import { PayloadTooLargeError, TaskstreamError, toError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskRateLimiter } from '../ratelimit/TaskRateLimiter.js';
-import type { OutgoingRecord } from '../kafka/records.js';
-import { deadLetterCopy, deadLetterWithoutValue, retryCopy, type FailedTask } from '../retry/HandOff.js';
 import type { HandOffSender } from '../retry/HandOffSender.js';
-import { decideFailure } from '../retry/RetryPolicy.js';
-import { retryTiers, retryTopicOf, tierFor, type RetryTier } from '../retry/RetryTiers.js';
 import type { TaskDefinition } from '../task/defineTask.js';
 import type { CancelWatch } from '../cancel/CancelWatch.js';
 import { delayedRecord, delayTierFor, delayTiers, type DelayTier } from '../delay/DelayLadder.js';
@@ -20,17 +16,20 @@ import type { Attempt, AttemptOutcome } from './Attempt.js';
 import type { Job, JobResult } from './Job.js';
 import type { PartitionWork } from './PartitionWork.js';
 import type { TaskHandler } from './TaskContext.js';
+import { FailureHandler, reportWhenSettled, retryLater, type AfterHandOff } from './FailureHandler.js';
 
 const COMPLETED: JobResult = Object.freeze({ kind: 'completed' });
 /** Done before (a dedupe mark): acknowledged without running the handler. */
 const DEDUPLICATED: JobResult = Object.freeze({ kind: 'completed', deduplicated: true });
 const CANCELLED: JobResult = Object.freeze({ kind: 'cancelled' });
+/** Why an attempt still waiting for a rate-limit slot at shutdown is let go (it never started). */
+const SHUTTING_DOWN = new TaskstreamError('SHUTDOWN', 'worker is shutting down before the task got a rate-limit slot');
 
 export interface ExecutorHooks {
   onStart(job: Job): void;
   onDeduplicated(job: Job): void;
   /** Fault tests pause here: the copy is durable, the source offset not yet committed. */
-  afterHandOff?(taskId: string, topic: string): Promise<void>;
+  afterHandOff?: AfterHandOff;
 }
 
 /** Coordination through Redis, present only when the task type asks for it. */
@@ -51,17 +50,17 @@ export class JobExecutor {
     private readonly handler: TaskHandler<TaskDefinition>,
     private readonly codec: TaskCodec,
     private readonly limiter: TaskRateLimiter | undefined,
-    private readonly handOffs: HandOffSender,
-    private readonly workerId: string,
-    private readonly log: Logger,
+    handOffs: HandOffSender,
+    workerId: string,
+    log: Logger,
     private readonly hooks: ExecutorHooks,
     private readonly guards: ExecutorGuards = {},
   ) {
-    this.tiers = retryTiers(task.retry);
+    this.failures = new FailureHandler(task, handOffs, workerId, log, guards.dedupe, hooks.afterHandOff);
     this.delayTiers = delayTiers(task.maxDelayMs);
   }
 
-  private readonly tiers: RetryTier[];
+  private readonly failures: FailureHandler;
   private readonly delayTiers: DelayTier[];
   private readonly delayedRunning = new Map<string, { attempt: Attempt; waiting: Attempt[] }>();
   /** The handler's outcome, for every attempt: one function, not a closure per task. */
@@ -173,7 +172,7 @@ export class JobExecutor {
     const { record, taskId } = attempt.job;
     const base = { key: record.key, value: record.value, headers: { ...record.headers, [HEADER.id]: taskId } };
     const copy = delayedRecord({ ...base, topic: record.topic }, this.task.topic, [tier], runAt, Date.now());
-    reportWhenSettled(attempt, this.handOff(attempt.job, copy, { kind: 'delay-hopped', topic: copy.topic }));
+    reportWhenSettled(attempt, this.failures.handOff(attempt.job, copy, { kind: 'delay-hopped', topic: copy.topic }));
   }
 
   /** Decode, then lock, rate limit and handler, as far as the task type has them. */
@@ -182,24 +181,22 @@ export class JobExecutor {
     if (job.payload === undefined) {
       const size = job.record.value?.length ?? 0;
       if (size > this.task.maxBytes)
-        return this.fail(attempt, new PayloadTooLargeError(this.task.name, size, this.task.maxBytes));
+        return this.failures.fail(attempt, new PayloadTooLargeError(this.task.name, size, this.task.maxBytes));
       let decoded: unknown;
       try {
         decoded = this.codec.decodeCached(job.record.value);
       } catch (err) {
-        return this.fail(attempt, toError(err));
+        return this.failures.fail(attempt, toError(err));
       }
       if (decoded === NOT_CACHED) return this.decodeThenRun(attempt);
       job.payload = decoded;
     }
     if (this.task.lock) return reportWhenSettled(attempt, this.locked(job, attempt));
     if (this.limiter) {
-      this.limiter
-        .run(job.payload, () => this.invoke(job, attempt))
-        .then(
-          (outcome) => this.concluded(outcome, attempt),
-          (err: unknown) => attempt.report(retryLater(err)),
-        );
+      this.limited(this.limiter, job, attempt).then(
+        (outcome) => this.concluded(outcome, attempt),
+        (err: unknown) => attempt.report(retryLater(err)),
+      );
       return;
     }
     this.hooks.onStart(job);
@@ -215,15 +212,13 @@ export class JobExecutor {
       try {
         held = await locks.acquire(key, this.task.lock.leaseMs, (lost) => attempt.abort(lost));
       } catch (err) {
-        return this.onFailure(job, toError(err));
+        return this.failures.onFailure(job, toError(err));
       }
       attempt.fencingToken = held.fencingToken;
     }
     try {
-      const outcome = await (this.limiter
-        ? this.limiter.run(job.payload, () => this.invoke(job, attempt))
-        : this.invoke(job, attempt));
-      if (!outcome.ok) return await this.onFailure(job, outcome.error);
+      const outcome = await (this.limiter ? this.limited(this.limiter, job, attempt) : this.invoke(job, attempt));
+      if (!outcome.ok) return await this.failures.onFailure(job, outcome.error);
       const marked = dedupe?.markDone(job.part.answers, job.record.offset, job.ownId);
       // Stored before the lock is released, as before marks were batched (commits would wait for it anyway).
       if (held) await marked;
@@ -239,8 +234,33 @@ export class JobExecutor {
         attempt.job.payload = payload;
         this.run(attempt);
       },
-      (err: unknown) => this.fail(attempt, toError(err)),
+      (err: unknown) => this.failures.fail(attempt, toError(err)),
     );
+  }
+
+  /**
+   * The handler in a rate-limit slot. Its timeout counts from its start, not while it waits for the slot. An
+   * abort while it waits (shutdown, a revoked partition, a lost lock) takes it out of the limiter's line at once,
+   * with the abort as its outcome, as if the handler had been aborted: a shutdown's or a revoke's lets it go
+   * (not completed, not committed). The limiter's own failure (Redis) rejects: it is tried again later.
+   */
+  private limited(limiter: TaskRateLimiter, job: Job, attempt: Attempt): Promise<AttemptOutcome> {
+    const signal = attempt.signal;
+    attempt.waitingForSlot = true;
+    const inSlot = (): Promise<AttemptOutcome> => {
+      attempt.waitingForSlot = false;
+      attempt.startedAt = Date.now();
+      return this.invoke(job, attempt);
+    };
+    return limiter.run(job.payload, inSlot, signal).catch((err: unknown) => {
+      if (signal.aborted || err === SHUTTING_DOWN) return { ok: false, error: toError(err) };
+      throw err;
+    });
+  }
+
+  /** Starts no more handlers: attempts waiting for a rate-limit slot are let go now, not at the deadline. */
+  stopStarting(): void {
+    this.limiter?.stop(SHUTTING_DOWN);
   }
 
   private invoke(job: Job, attempt: Attempt): Promise<AttemptOutcome> {
@@ -250,83 +270,8 @@ export class JobExecutor {
 
   private conclude(attempt: Attempt, outcome: AttemptOutcome): void {
     if (outcome.ok) attempt.report(COMPLETED);
-    else this.fail(attempt, outcome.error);
-  }
-
-  private fail(attempt: Attempt, error: Error): void {
-    const result = this.onFailure(attempt.job, error);
-    if (result instanceof Promise) reportWhenSettled(attempt, result);
-    else attempt.report(result);
-  }
-
-  private onFailure(job: Job, error: Error): JobResult | Promise<JobResult> {
-    const action = decideFailure(
-      error,
-      job.attempt,
-      this.task.retry,
-      Math.random,
-      this.task.lock?.onBusy,
-      job.postponed,
-    );
-    const failed = this.failedTask(job, error);
-    if (action.kind === 'dead-letter')
-      return this.handOff(job, deadLetterCopy(failed), { kind: 'dead-lettered', error });
-    // A busy lock with onBusy 'reschedule' takes the retry-tier path, but its copy keeps the attempt number.
-    const rescheduled = action.kind === 'reschedule';
-    // In place: ordered retries, and causes that are not the task's fault (they use no attempt).
-    if (!rescheduled && (this.task.retry.ordered || !action.consumesAttempt)) {
-      return { kind: 'retry', error, delayMs: action.delayMs, consumesAttempt: action.consumesAttempt };
-    }
-    const topic = retryTopicOf(this.task.topic, tierFor(this.tiers, action.delayMs));
-    return this.handOff(job, retryCopy(failed, topic, action.delayMs, Date.now(), !rescheduled), {
-      kind: 'retry-handed-off',
-      error,
-      delayMs: action.delayMs,
-      topic,
-    });
-  }
-
-  private failedTask(job: Job, error: Error): FailedTask {
-    const { record, taskId, attempt, postponed } = job;
-    return { record, taskId, attempt, postponed, error, workerId: this.workerId };
-  }
-
-  private async handOff(job: Job, copy: OutgoingRecord, result: JobResult): Promise<JobResult> {
-    try {
-      // The copy carries the task's id: a redelivery of this record must find the copy's mark (DedupeBatcher).
-      await this.guards.dedupe?.handingOff(job.part.answers, job.record.offset, job.ownId);
-      await this.handOffs.send(copy);
-      await this.hooks.afterHandOff?.(job.taskId, copy.topic);
-      return result;
-    } catch (err) {
-      const error = 'error' in result ? result.error : toError(err);
-      // Too large for the topic it was to be copied to: sending again would stall the partition for ever, so
-      // it becomes a dead letter without its value (which stays readable at its original offset).
-      if (err instanceof RecordTooLargeError && copy.value !== null) {
-        this.log.error({ err, taskId: job.taskId, topic: copy.topic }, 'copy too large; dead-lettering without value');
-        return this.handOff(job, deadLetterWithoutValue(this.failedTask(job, error)), {
-          kind: 'dead-lettered',
-          error,
-        });
-      }
-      // The copy did not land: keep the task and try again, never drop it.
-      this.log.error({ err, taskId: job.taskId, topic: copy.topic }, 'hand-off failed; will retry');
-      return retryLater(error);
-    }
+    else this.failures.fail(attempt, outcome.error);
   }
 }
 
 function noop(): void {}
-
-/** Reports a result that comes later; if it cannot be had (our side failed), the task is tried again later. */
-function reportWhenSettled(attempt: Attempt, result: Promise<JobResult>): void {
-  result.then(
-    (r) => attempt.report(r),
-    (err: unknown) => attempt.report(retryLater(err)),
-  );
-}
-
-/** Something on our side failed (not the handler): run the attempt again later, without using an attempt. */
-export function retryLater(err: unknown): JobResult {
-  return { kind: 'retry', error: toError(err), delayMs: 1000, consumesAttempt: false };
-}

@@ -2,15 +2,15 @@ import type { GroupConsumer, GroupListener, PartitionRef } from '../kafka/GroupC
 import type { FetchedMessage } from '../kafka/records.js';
 import type { Logger } from '../logging/logger.js';
 import type { TaskCounters } from '../metrics/TaskCounters.js';
-import { HandlerTimeoutError, TaskstreamError } from '../errors.js';
+import { TaskstreamError } from '../errors.js';
 import type { TaskDefinition } from '../task/defineTask.js';
-import { Attempt, type AttemptOwner } from './Attempt.js';
-import { retryLater, type JobExecutor } from './JobExecutor.js';
-import type { Job, JobResult } from './Job.js';
+import type { JobExecutor } from './JobExecutor.js';
+import type { Job } from './Job.js';
 import { PartitionSet } from './PartitionSet.js';
 import type { PartitionWork } from './PartitionWork.js';
 import type { ProcessBudget } from './ProcessBudget.js';
 import { OutcomeReporter } from './OutcomeReporter.js';
+import { JobAttempts } from './JobAttempts.js';
 import { PartitionIntake } from './PartitionIntake.js';
 import { PartitionCommitter } from './PartitionCommitter.js';
 import { drainAttempts } from './drainAttempts.js';
@@ -25,12 +25,12 @@ export interface RunnerLimits {
 
 /**
  * Runs one task type: takes records from its consumer group within the memory bound, starts them in key
- * order within the concurrency limits, and commits the completed prefix of each partition it still owns.
+ * order within the concurrency limits (each job's attempts and results: JobAttempts), and commits the completed
+ * prefix of each partition it still owns.
  */
 export class TaskTypeRunner implements GroupListener {
   private readonly parts = new PartitionSet();
   private readonly topics: ReadonlySet<string>;
-  private running = 0;
   /** Jobs waiting in the partitions' queues: with none, there is nothing to pump. */
   private queued = 0;
   private dispatching = false;
@@ -44,14 +44,9 @@ export class TaskTypeRunner implements GroupListener {
   /** This runner reads retry tiers, whose records carry a not-before time. */
   readonly readsTaskTopic: boolean;
   private readonly committer: PartitionCommitter;
-  private readonly reporter: OutcomeReporter;
   private readonly intake: PartitionIntake;
   private rotate = 0;
-  /** Every attempt's owner: one object, so an attempt needs no closure of its own. */
-  private readonly owner: AttemptOwner = {
-    ended: (attempt, result) => this.end(attempt, result),
-    heartbeat: (job) => (job.lastHeartbeatAt = Date.now()),
-  };
+  private readonly attempts: JobAttempts;
 
   constructor(
     readonly task: TaskDefinition,
@@ -69,7 +64,19 @@ export class TaskTypeRunner implements GroupListener {
     this.topics = new Set(topics);
     this.readsTaskTopic = this.topics.has(task.topic);
     this.committer = new PartitionCommitter(consumer, log, () => executor.marksWritten());
-    this.reporter = new OutcomeReporter(task, events, log, counters);
+    this.attempts = new JobAttempts(
+      task,
+      executor,
+      budget,
+      new OutcomeReporter(task, events, log, counters),
+      this.timers,
+      log,
+      {
+        stopped: () => this.stopped,
+        pump: () => this.pump(),
+        drop: (part, n) => this.drop(part, n),
+      },
+    );
     this.intake = new PartitionIntake(
       consumer,
       budget,
@@ -77,7 +84,7 @@ export class TaskTypeRunner implements GroupListener {
       this.parts,
       {
         canStart: () => this.canStart(),
-        startNow: (part, record) => this.run(this.takeNow(part, record)),
+        startNow: (part, record) => this.attempts.run(this.takeNow(part, record)),
         enqueue: (part, record) => this.enqueue(part, record),
         willRun: (part, records, from, to) => executor.expect(part, records, from, to),
         refilled: () => this.pump(),
@@ -93,7 +100,9 @@ export class TaskTypeRunner implements GroupListener {
   async start(): Promise<void> {
     this.timers.every(this.limits.commitIntervalMs, () => void this.commit());
     // Timeouts are enforced by a sweep, not a timer per task; precision is a tenth of the timeout (at most 1 s).
-    this.timers.every(Math.min(1000, Math.max(10, this.task.timeoutMs / 10)), () => this.sweepTimeouts());
+    this.timers.every(Math.min(1000, Math.max(10, this.task.timeoutMs / 10)), () =>
+      this.attempts.sweepTimeouts(this.parts.attempts()),
+    );
     await this.consumer.start(this);
   }
 
@@ -173,13 +182,6 @@ export class TaskTypeRunner implements GroupListener {
     this.budget.hold(1);
   }
 
-  private holdKey(job: Job): void {
-    // A delayed task keeps no key order: later tasks of its key do not wait for it, nor it for them.
-    if (job.keyHeld || job.runAt !== undefined) return;
-    job.part.queue.markRunning(job.lane);
-    job.keyHeld = true;
-  }
-
   /** Pauses or resumes starting tasks; what was fetched meanwhile waits in memory, then its partitions pause. */
   setPaused(paused: boolean): void {
     this.paused = paused;
@@ -187,7 +189,7 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   private canStart(): boolean {
-    return this.dispatching && !this.paused && this.running < this.task.concurrency && this.budget.canRun();
+    return this.dispatching && !this.paused && this.attempts.running < this.task.concurrency && this.budget.canRun();
   }
 
   /** Starts what may start. Not re-entrant: a synchronous handler that settles inside the loop just continues it. */
@@ -207,96 +209,11 @@ export class TaskTypeRunner implements GroupListener {
         idle = 0;
         this.queued--;
         job.keyHeld = job.lane !== null;
-        this.run(job);
+        this.attempts.run(job);
       }
     } finally {
       this.pumping = false;
     }
-  }
-
-  private run(job: Job): void {
-    this.running++;
-    const part = job.part;
-    part.running++;
-    this.budget.started();
-    const attempt = new Attempt(job, this.owner, this.log);
-    try {
-      this.executor.execute(attempt);
-    } catch (err) {
-      // A bug of ours, not the handler's (its throws are outcomes): keep the task and try it again.
-      this.end(attempt, retryLater(err));
-    }
-    if (!attempt.ended) {
-      this.holdKey(job);
-      part.attempts.add(attempt);
-      attempt.startedAt = Date.now();
-    }
-  }
-
-  private end(attempt: Attempt, result: JobResult): void {
-    if (attempt.ended) return;
-    attempt.ended = true;
-    this.settle(attempt.job, attempt, result);
-    this.executor.ended(attempt);
-  }
-
-  private settle(job: Job, attempt: Attempt, result: JobResult): void {
-    this.running--;
-    const part = job.part;
-    part.running--;
-    part.attempts.delete(attempt);
-    this.budget.finished();
-    if (result.kind === 'wait' && !part.revoked && !this.stopped) {
-      this.waitForTime(job, result.delayMs);
-    } else if (result.kind === 'retry' && !part.revoked && !this.stopped) {
-      // The key stays running through the wait, so nothing after it in its key overtakes it.
-      this.holdKey(job);
-      this.scheduleRetry(job, result);
-    } else {
-      if (result.kind !== 'retry' && result.kind !== 'wait' && !part.revoked) {
-        // Completed, or safely handed off to a retry tier or the dead-letter topic: done for this offset.
-        part.tracker.complete(job.ticket);
-        if (job.keyHeld) part.queue.release(job.lane);
-        this.reporter.settled(job, result, attempt.startedAt);
-      }
-      this.drop(part, 1);
-    }
-    this.pump();
-  }
-
-  private sweepTimeouts(): void {
-    const startedBefore = Date.now() - this.task.timeoutMs;
-    for (const attempt of this.parts.attempts()) {
-      if ((attempt.startedAt ?? Infinity) <= startedBefore) attempt.abort(new HandlerTimeoutError(this.task.timeoutMs));
-    }
-  }
-
-  private scheduleRetry(job: Job, result: Extract<JobResult, { kind: 'retry' }>): void {
-    this.reporter.retryingInPlace(job, result);
-    this.timers.after(result.delayMs, () => {
-      if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
-      if (result.consumesAttempt) job.attempt++;
-      else job.postponed++;
-      // The key stayed running through the wait, so nothing after it in its key has overtaken it.
-      this.run(job);
-      this.pump();
-    });
-  }
-
-  /**
-   * A delayed task less than the shortest delay tier from its time waits here, held (its offset uncommitted, so
-   * a crash redelivers it) but with its key free.
-   */
-  private waitForTime(job: Job, delayMs: number): void {
-    if (job.keyHeld) {
-      job.part.queue.release(job.lane);
-      job.keyHeld = false;
-    }
-    this.timers.after(delayMs, () => {
-      if (job.part.revoked || this.stopped) return this.drop(job.part, 1);
-      this.run(job);
-      this.pump();
-    });
   }
 
   private drop(part: PartitionWork, n: number): void {
@@ -338,7 +255,7 @@ export class TaskTypeRunner implements GroupListener {
   load(): { held: number; running: number; buffered: number; bufferedBytes: number } {
     return {
       held: this.parts.total((p) => p.held),
-      running: this.running,
+      running: this.attempts.running,
       buffered: this.parts.total((p) => p.buffer.size),
       bufferedBytes: this.parts.total((p) => p.buffer.bytes),
     };
@@ -350,8 +267,10 @@ export class TaskTypeRunner implements GroupListener {
     this.dispatching = false;
     this.timers.cancelWaits();
     this.intake.stop();
+    // After `stopped`: the attempts let go come back as results of a stopped runner, so none waits to run again.
+    this.executor.stopStarting();
     await drainAttempts(
-      () => this.running,
+      () => this.attempts.running,
       () => this.parts.attempts(),
       deadlineMs,
     );

@@ -53,7 +53,10 @@ export interface TaskOptions<S extends AvroRecordSchema> {
   /** Handlers of this type running at once in one worker process (default 10). */
   readonly concurrency?: number;
   readonly rateLimit?: RateLimitOptions<AvroValue<S, 'output'>>;
-  /** The handler's signal aborts after this long, and the attempt counts as failed (default 60 s). */
+  /**
+   * The handler's signal aborts after this long, and the attempt counts as failed (default 60 s). It counts from
+   * the handler's start: a wait for a rate-limit slot is not the handler's time.
+   */
   readonly timeoutMs?: number;
   /** Attempts, backoff, and whether retries keep key order (see RetryOptions.ordered). */
   readonly retry?: RetryOptions;

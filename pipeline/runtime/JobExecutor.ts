@@ -118,12 +118,15 @@ export class JobExecutor {
     const job = attempt.job;
     const runAt = job.runAt;
     if (runAt === undefined) return this.runUnlessCancelled(attempt, this.guards.cancels?.cancelled(job.taskId));
-    const left = runAt - Date.now();
+    // One reading of the clock for the tier and its copy: a second one, a millisecond later at a tier's edge,
+    // would find the chosen tier too long and send the copy back to the task's topic for an extra hop.
+    const now = Date.now();
+    const left = runAt - now;
     const tier = left > 0 ? delayTierFor(this.delayTiers, left) : undefined;
     if (left > 0 && tier === undefined) return attempt.report({ kind: 'wait', delayMs: left });
     if (tier !== undefined) {
       if (this.guards.cancels?.cancelled(job.taskId)) return attempt.report(CANCELLED);
-      return this.hop(attempt, runAt, tier);
+      return this.hop(attempt, runAt, tier, now);
     }
     // Copies of one delayed task (a hop repeated after a crash) meet at its time: one runs, the others wait for
     // it and then ask dedupe again, which then knows it done.
@@ -168,10 +171,10 @@ export class JobExecutor {
   }
 
   /** The next step of a delayed task's wait: a copy in the tier that fits what is left of it. */
-  private hop(attempt: Attempt, runAt: number, tier: DelayTier): void {
+  private hop(attempt: Attempt, runAt: number, tier: DelayTier, now: number): void {
     const { record, taskId } = attempt.job;
     const base = { key: record.key, value: record.value, headers: { ...record.headers, [HEADER.id]: taskId } };
-    const copy = delayedRecord({ ...base, topic: record.topic }, this.task.topic, [tier], runAt, Date.now());
+    const copy = delayedRecord({ ...base, topic: record.topic }, this.task.topic, [tier], runAt, now);
     reportWhenSettled(attempt, this.failures.handOff(attempt.job, copy, { kind: 'delay-hopped', topic: copy.topic }));
   }
 

@@ -84,3 +84,46 @@ describe('JobExecutor with dedupe', () => {
     expect(codec.decodeCached).not.toHaveBeenCalled();
   });
 });
+
+describe('JobExecutor with a delayed task', () => {
+  it('sends a task due exactly one tier away to that tier, even if the clock moves while it does', async () => {
+    const delayed = defineTask({
+      name: 'executor-delay-test',
+      schema: { type: 'record', name: 'Unit', fields: [{ name: 'n', type: 'int' }] },
+      maxDelayMs: 60_000,
+    });
+    const now = 1_000_000;
+    const ticks = vi.spyOn(Date, 'now');
+    // Each reading of the clock is a millisecond later than the one before, as on a busy machine.
+    let reading = 0;
+    ticks.mockImplementation(() => now + reading++);
+    try {
+      const sent: { topic: string }[] = [];
+      const handOffs = { send: vi.fn(async (copy: { topic: string }) => void sent.push(copy)) };
+      const executor = new JobExecutor(
+        delayed,
+        () => undefined,
+        {} as TaskCodec,
+        undefined,
+        handOffs as unknown as HandOffSender,
+        'w',
+        log,
+        { onStart: () => undefined, onDeduplicated: () => undefined },
+        {},
+      );
+      const part = new PartitionWork({ topic: delayed.topic, partition: 0 });
+      const message = {
+        ...record(0, Buffer.from([0, 0, 0, 0, 1, 2]), 'own'),
+        headers: { 'ts-run-at': String(now + 1000) },
+      };
+      const result = await new Promise<JobResult>((resolve) => {
+        const owner = { ended: (_: Attempt, r: JobResult) => resolve(r), heartbeat: () => undefined };
+        executor.execute(new Attempt(part.jobFor(message), owner, log));
+      });
+      expect(result.kind).not.toBe('retry');
+      expect(sent.map((c) => c.topic)).toEqual([`${delayed.topic}.delay.1s`]);
+    } finally {
+      ticks.mockRestore();
+    }
+  });
+});

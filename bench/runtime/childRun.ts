@@ -5,8 +5,9 @@ const EXIT_GRACE_MS = 15_000;
 
 /**
  * Runs a bench script in a fresh Node process and parses the JSON line it prints last, once it exits (a profiled
- * child writes its profile on exit). A child that fails to exit after printing its result (a worker with a
- * shared rate limit did not finish close() in minutes) is killed after a grace period and its result taken.
+ * child writes its profile on exit). A child that fails to exit after printing its result (a handle left
+ * open: a worker with a shared rate limit did, until its limiter closed its Redis connections) is killed after a
+ * grace period and its result taken, so one leak cannot hang a whole bench.
  * `onLine` sees every line the child prints as it comes (a child saying it is ready, for one).
  */
 export function childRun<T>(

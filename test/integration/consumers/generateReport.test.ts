@@ -104,6 +104,11 @@ describe('generate-report from PostgreSQL', () => {
     const dir = reportsDir();
     const { request, key, file } = requestFor(table, dir);
     const rowsDone = async (): Promise<number> => {
+      // On a fresh database the table is made by the worker's first report: until then, nothing is done.
+      const exists = await db.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+        CHECKPOINT_TABLE,
+      ]);
+      if (exists.rows[0]?.present !== true) return 0;
       const r = await db.query<{ rows_done: string }>(
         `SELECT rows_done FROM ${CHECKPOINT_TABLE} WHERE report_key = $1`,
         [key],

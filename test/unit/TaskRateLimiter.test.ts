@@ -12,7 +12,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 /** Nothing throttled by rate, one start at a time: a slot comes when the running one ends. */
 const ONE_AT_A_TIME: RateLimitOptions<{ key: string }> = { max: 1000, perMs: 60_000, maxConcurrent: 1 };
 
-/** Bottleneck starts a job asynchronously: waits (a turn of the event loop at a time) until `cond` holds. */
+/** Waits (a turn of the event loop at a time) until `cond` holds. */
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((resolve) => setImmediate(resolve));
 }

@@ -9,11 +9,12 @@ import { WaitLine } from './WaitLine.js';
 const END_MARGIN_MS = 1;
 
 /**
- * A limit shared through Redis (SharedWindow), one key of it. Permits are taken in batches, as many as starts wait
- * (up to `batchMax`), and handed out here; one ask is out at a time, and the starts that come meanwhile make the
- * next batch. Permits are good until their window ends, reckoned from when they were asked for (so never later
- * than Redis's end of it); those left then are dropped. That can only under-use the limit: by at most
- * `batchMax` per window and process, and only when starts waiting for a batch are aborted before it comes.
+ * A limit shared through Redis (SharedWindow), one key of it. Permits are taken in batches of at most `batchMax`
+ * and handed out here: twice as many as starts wait, and, while starts keep taking them at once, the next batch
+ * (twice the last) as the permits held fall below half of the last. One ask is out at a time; the starts that
+ * come meanwhile make the next batch. Permits are good until their window ends, reckoned from when they were
+ * asked for (so never later than Redis's end of it); those left then are dropped. That can only under-use the
+ * limit, by what one process holds at a window's end: less than 2 × `batchMax`.
  */
 export class SharedLimit implements Limit {
   private readonly line = new WaitLine();
@@ -22,6 +23,8 @@ export class SharedLimit implements Limit {
   private window = -1;
   private goodUntil = 0;
   private asking = false;
+  /** Permits the last ask got. */
+  private lastGranted = 0;
   /** Set while starts wait for the next window, the last batch having found this one spent. */
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -47,7 +50,10 @@ export class SharedLimit implements Limit {
   }
 
   tryStart(): boolean {
-    return this.line.length === 0 && this.takePermit(Date.now());
+    if (this.line.length > 0 || !this.takePermit(Date.now())) return false;
+    // Running low while starts keep coming: the next batch (twice the last) is asked before they must wait for it.
+    if (this.permits < this.lastGranted / 2) this.ask(Math.min(this.batchMax, 2 * this.lastGranted));
+    return true;
   }
 
   ended(): void {}
@@ -69,15 +75,16 @@ export class SharedLimit implements Limit {
     return true;
   }
 
-  private ask(): void {
-    if (this.stopped || this.asking || this.timer !== undefined || this.line.length === 0) return;
+  /** Asks for a batch, by default twice the starts waiting, unless one is out or the window is spent. */
+  private ask(want = Math.min(this.batchMax, 2 * this.line.length)): void {
+    if (this.stopped || this.asking || this.timer !== undefined || want === 0) return;
     this.asking = true;
     const asked = Date.now();
-    const want = Math.min(this.batchMax, 2 * this.line.length);
     this.shared.take(this.key, want).then(
       (grant) => {
         this.asking = false;
         if (this.stopped) return;
+        this.lastGranted = grant.granted;
         const until = asked + grant.msLeft - END_MARGIN_MS;
         if (grant.window === this.window) {
           this.permits += grant.granted;

@@ -59,14 +59,27 @@ describe('SharedLimit', () => {
     expect(source.asks.map((a) => a.want)).toEqual([10]);
   });
 
-  it('starts at once with a permit left over, without asking', async () => {
+  it('starts at once with a permit left over', async () => {
     const { source, limit, ran } = sharedLimit();
     startMany(limit, ['a'], ran);
-    source.answer(2);
+    source.answer(4);
     await vi.advanceTimersByTimeAsync(0);
     startMany(limit, ['b'], ran);
     expect(ran).toEqual(['a', 'b']);
     expect(source.asks).toEqual([]);
+  });
+
+  it('asks for the next batch, twice the last, when the permits held fall below half of the last', async () => {
+    const { source, limit, ran } = sharedLimit();
+    startMany(limit, ['a'], ran);
+    source.answer(10);
+    await vi.advanceTimersByTimeAsync(0);
+    // 9 held: 4 more starts leave 5, half of the last batch.
+    startMany(limit, names(4), ran);
+    expect(source.asks).toEqual([]);
+    startMany(limit, ['x'], ran);
+    expect(source.asks.map((a) => a.want)).toEqual([20]);
+    expect(ran).toEqual(['a', ...names(4), 'x']);
   });
 
   it('drops the permits left when their window ends: a start after it asks again', async () => {

@@ -26,6 +26,7 @@ const CONTENDERS: readonly Contender[] = [
   { label: 'lock per task (Redlock on the task key)', options: ['lock'] },
   { label: 'shared rate limit (Redis), never throttling', options: ['shared-rate'] },
   { label: 'per-key rate limit (in process, 1,000 keys), never throttling', options: ['key-rate'] },
+  { label: 'rate limit (in process, one for the type), never throttling', options: ['local-rate'] },
 ];
 
 /**

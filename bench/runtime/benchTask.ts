@@ -25,7 +25,7 @@ const BENCH_DEDUPE = { ttlMs: 10 * 60_000 } as const;
 const NEVER_THROTTLES = { max: 100_000_000, perMs: 1000 } as const;
 
 /** The task options a drain can turn on, by the name workerDrain.ts takes them under on its command line. */
-export const DRAIN_OPTIONS = ['dedupe', 'lock', 'shared-rate', 'key-rate'] as const;
+export const DRAIN_OPTIONS = ['dedupe', 'lock', 'shared-rate', 'key-rate', 'local-rate'] as const;
 export type DrainOption = (typeof DRAIN_OPTIONS)[number];
 
 export interface BenchTaskOptions {
@@ -54,6 +54,8 @@ export function benchTask(name: string, options: BenchTaskOptions = {}) {
       ? { ...NEVER_THROTTLES, shared: true }
       : on.has('key-rate')
         ? { ...NEVER_THROTTLES, perKey: (t) => t.key }
-        : undefined,
+        : on.has('local-rate')
+          ? NEVER_THROTTLES
+          : undefined,
   });
 }

@@ -3,7 +3,8 @@
  * BENCH_CONCURRENCY, BENCH_HELD, BENCH_HELD_PART or BENCH_FETCH say otherwise. Prints one JSON line:
  * { tasks, ms, perSec, cpuUsPerTask, maxRssMb, peakHeld }. Args: <task name> <count> <sync|async> [option...],
  * the options of benchTask.ts: `dedupe` keeps the default dedupe (marks in Redis), as a task type does unless it
- * opts out; `lock`, `shared-rate` and `key-rate` add a lock per task or a rate limit that never throttles.
+ * opts out; `lock`, `shared-rate`, `key-rate` and `local-rate` add a lock per task or a rate limit that never
+ * throttles.
  * Run with --cpu-prof to profile. The clock starts when the group assigns the task topic's partitions, before
  * the first fetch, so the Kafka client's decoding of that fetch is counted (timing from the first task left out
  * a first fetch that, at 1 MiB a partition, decoded most of the backlog).

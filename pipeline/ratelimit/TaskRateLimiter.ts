@@ -1,110 +1,116 @@
-import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
+import { ConfigError } from '../errors.js';
 import type { RateLimitOptions } from '../task/defineTask.js';
-import { SlotLine } from './SlotLine.js';
+import { KeyedLimits } from './KeyedLimits.js';
+import type { Limit } from './Limit.js';
+import { LocalLimit } from './LocalLimit.js';
+import { SharedConcurrency } from './SharedConcurrency.js';
+import { SharedLimit } from './SharedLimit.js';
+import { SharedWindow } from './SharedWindow.js';
+
+/** A shared limit takes at most this share of `max` in one batch, so that one worker cannot take a window alone. */
+const BATCH_SHARE = 20;
 
 /**
- * A task type's rate limit on bottleneck: at most `max` starts per `perMs`, and at most `maxConcurrent` at
- * once; with `perKey`, one such limit for each key (a tenant, say) instead of one for the type. With `shared`,
- * the reservoirs live in Redis and hold across every worker instance. Bottleneck refills a Redis reservoir
- * only on its heartbeat, so the heartbeat runs at least as often as the window (with the 5 s default, 100/s
- * ran at a fifth of its rate).
+ * A task type's rate limit: at most `max` starts per window of `perMs` (windows aligned on the clock), and at most
+ * `maxConcurrent` at once; with `perKey`, one such limit for each key (a tenant, say) instead of one for the type.
+ * In process (LocalLimit), a start with a permit free starts at once. With `shared`, the windows are counted in
+ * Redis for every worker instance (SharedWindow), their permits taken in batches; `maxConcurrent` with `shared`
+ * holds across instances too, through bottleneck (SharedConcurrency), at two Redis round trips per start.
  *
- * Starts wait in a line of ours in front of bottleneck (SlotLine, one per key), so that one whose attempt is
- * aborted leaves at once: bottleneck cannot take back a queued job, and a job left there would hold its place
- * (at a throttled rate, minutes of them) and use a start slot when it came.
+ * A start whose attempt is aborted while it waits leaves at once: it rejects with the abort's reason and never runs.
  */
 export class TaskRateLimiter {
-  private readonly limiter: Bottleneck | undefined;
-  private readonly group: Bottleneck.Group | undefined;
-  private readonly connection: Bottleneck.IORedisConnection | undefined;
-  /** By limit key ('' without `perKey`); a key's line is forgotten while it has no one waiting. */
-  private readonly lines = new Map<string, SlotLine>();
+  private readonly single: Limit | undefined;
+  private readonly keyed: KeyedLimits | undefined;
+  private readonly concurrency: SharedConcurrency | undefined;
   private stopReason: Error | undefined;
 
   /** With `shared`, `redis` is a client this limiter owns and closes. */
   constructor(
     taskName: string,
     private readonly options: RateLimitOptions,
-    redis?: Redis,
+    private readonly redis?: Redis,
   ) {
-    const base: Bottleneck.ConstructorOptions = {
-      id: `taskstream:rate:${taskName}`,
-      maxConcurrent: options.maxConcurrent ?? null,
-      reservoir: options.max,
-      reservoirRefreshAmount: options.max,
-      reservoirRefreshInterval: options.perMs,
-    };
-    let settings = base;
+    const { max, perMs, maxConcurrent } = options;
+    let make: (key: string) => Limit;
     if (options.shared) {
-      this.connection = new Bottleneck.IORedisConnection({ client: redis });
-      settings = {
-        ...base,
-        datastore: 'ioredis',
-        connection: this.connection,
-        clearDatastore: false,
-        heartbeatInterval: Math.min(1000, Math.max(50, Math.floor(options.perMs / 2))),
-        // Each running job is tracked in Redis; a crashed instance's jobs expire instead of holding slots.
-        timeout: 10 * 60_000,
-      };
-    }
-    if (options.perKey) {
-      this.group = new Bottleneck.Group(settings);
-      this.group.on('created', (limiter) => limiter.on('error', () => undefined));
+      if (redis === undefined) throw new ConfigError(`task "${taskName}": a shared rate limit needs Redis`);
+      const window = new SharedWindow(redis, max, perMs);
+      const batchMax = Math.max(1, Math.floor(max / BATCH_SHARE));
+      const prefix = `taskstream:rate:${taskName}`;
+      make = (key) => new SharedLimit(window, options.perKey ? `${prefix}:key:${key}` : prefix, batchMax);
+      if (maxConcurrent !== undefined)
+        this.concurrency = new SharedConcurrency(taskName, maxConcurrent, options.perKey !== undefined, redis);
     } else {
-      this.limiter = new Bottleneck(settings);
-      this.limiter.on('error', () => undefined);
+      make = () => new LocalLimit(max, perMs, maxConcurrent);
     }
+    if (options.perKey) this.keyed = new KeyedLimits(make, Math.max(perMs, 1000));
+    else this.single = make('');
   }
 
   /**
-   * Waits for a start slot (of the payload's key, with `perKey`), then runs `fn` under the limit. Aborting
-   * `signal` while it waits takes it out of the line at once: the promise rejects with the signal's reason and
-   * `fn` never runs. After `stop`, rejects at once with the stop's reason.
+   * Waits for a start (of the payload's key, with `perKey`), then runs `fn` under the limit. Aborting `signal`
+   * while it waits takes it out of the line at once: the promise rejects with the signal's reason and `fn` never
+   * runs. After `stop`, rejects at once with the stop's reason.
    */
   run<T>(payload: unknown, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.stopReason) return Promise.reject(this.stopReason);
-    const key = this.group ? (this.options.perKey?.(payload as never) ?? '') : '';
-    let line = this.lines.get(key);
-    if (line === undefined) {
-      const limiter = this.group ? this.group.key(key) : (this.limiter as Bottleneck);
-      line = new SlotLine(
-        (take) => limiter.schedule(take),
-        (empty) => {
-          if (this.lines.get(key) === empty) this.lines.delete(key);
-        },
-      );
-      this.lines.set(key, line);
-    }
-    return line.join(fn, signal);
+    const key = this.keyOf(payload);
+    // The rate is asked for inside the concurrency slot: a permit is good only in its window, and must not be
+    // spent waiting for a slot.
+    if (this.concurrency) return this.concurrency.run(key, () => this.limitOf(key).run(fn, signal), signal);
+    return this.limitOf(key).run(fn, signal);
+  }
+
+  /**
+   * Takes a start now if one is free and no start waits before it (never with `shared` and `maxConcurrent`):
+   * the caller then starts at once, with no promise, and calls `ended` with the same payload when it ends.
+   */
+  tryStart(payload: unknown): boolean {
+    if (this.stopReason || this.concurrency) return false;
+    return this.limitOf(this.keyOf(payload)).tryStart();
+  }
+
+  /** Whether a run started by `tryStart` must report its end (`maxConcurrent` counts runs). */
+  get countsRuns(): boolean {
+    return this.options.maxConcurrent !== undefined;
+  }
+
+  /** A run started by `tryStart` ended. */
+  ended(payload: unknown): void {
+    this.limitOf(this.keyOf(payload)).ended();
+  }
+
+  private keyOf(payload: unknown): string {
+    return this.keyed ? (this.options.perKey?.(payload as never) ?? '') : '';
+  }
+
+  private limitOf(key: string): Limit {
+    return this.single ?? (this.keyed as KeyedLimits).of(key);
   }
 
   /** Starts waiting now, across keys. */
   get waiting(): number {
-    let n = 0;
-    for (const line of this.lines.values()) n += line.waiting;
+    let n = this.concurrency?.waiting ?? 0;
+    if (this.single) n += this.single.waiting;
+    for (const limit of this.keyed?.all() ?? []) n += limit.waiting;
     return n;
   }
 
-  /**
-   * Starts nothing more: every start still waiting is rejected with `reason` at once, and bottleneck drops the
-   * slots asked for them (`stop({ dropWaitingJobs: true })`). What already runs under the limit goes on.
-   */
+  /** Starts nothing more: every start still waiting is rejected with `reason` at once. What runs goes on. */
   stop(reason: Error): void {
     if (this.stopReason) return;
     this.stopReason = reason;
-    for (const line of [...this.lines.values()]) line.dropAll(reason);
-    const limiters = this.group ? this.group.limiters().map((l) => l.limiter) : [this.limiter as Bottleneck];
-    // Its promise settles when the jobs still executing end; nothing waits for it (close does not wait for
-    // bottleneck's bookkeeping), and the slots it drops reject into the lines, which have no one left.
-    for (const limiter of limiters) limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    this.concurrency?.stop(reason);
+    this.single?.stop(reason);
+    for (const limit of this.keyed?.all() ?? []) limit.stop(reason);
   }
 
   /** Stops (if not yet), then leaves Redis: a shared limit's connection is closed, or the process cannot exit. */
   async close(): Promise<void> {
     this.stop(new Error('rate limiter closed'));
-    if (this.limiter) await this.limiter.disconnect(false);
-    if (this.group) await Promise.all(this.group.limiters().map(({ limiter }) => limiter.disconnect(false)));
-    await this.connection?.disconnect(false);
+    await this.concurrency?.close();
+    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
   }
 }

@@ -71,6 +71,12 @@ export class JobExecutor {
     this.conclude(attempt, outcome);
   };
 
+  /** The outcome of a run started at once under a limit that counts runs (maxConcurrent): it ended there too. */
+  private readonly endedInLimit = (outcome: AttemptOutcome, attempt: Attempt): void => {
+    this.limiter?.ended(attempt.job.payload);
+    this.concluded(outcome, attempt);
+  };
+
   /**
    * Fetched records that will run: their dedupe answers are asked now, all in one round trip. Returns when they
    * may start, if not at once: their answers are in, and Redis has stored the marks sent before them.
@@ -195,8 +201,14 @@ export class JobExecutor {
       job.payload = decoded;
     }
     if (this.task.lock) return reportWhenSettled(attempt, this.locked(job, attempt));
-    if (this.limiter) {
-      this.limited(this.limiter, job, attempt).then(
+    const limiter = this.limiter;
+    if (limiter?.tryStart(job.payload)) {
+      // A start was free: as synchronous as without a limit.
+      this.hooks.onStart(job);
+      return attempt.start(this.handler, job.payload as never, limiter.countsRuns ? this.endedInLimit : this.concluded);
+    }
+    if (limiter) {
+      this.limited(limiter, job, attempt).then(
         (outcome) => this.concluded(outcome, attempt),
         (err: unknown) => attempt.report(retryLater(err)),
       );

@@ -6,12 +6,15 @@ import { retryPolicy, type LockOnBusy, type RetryOptions, type RetryPolicy } fro
 import type { AvroRecordSchema, AvroValue } from './AvroPayload.js';
 
 export interface RateLimitOptions<P = never> {
-  /** At most `max` task starts per `perMs` milliseconds. */
+  /** At most `max` task starts per window of `perMs` milliseconds (fixed windows, aligned on the clock). */
   readonly max: number;
   readonly perMs: number;
   /** At most this many running at once under this limit (default: no extra bound). */
   readonly maxConcurrent?: number;
-  /** Hold the limit across every worker instance through Redis (bottleneck's ioredis datastore). */
+  /**
+   * Hold the limit across every worker instance through Redis (permits taken in batches). With `maxConcurrent`
+   * too, concurrency across instances costs two Redis round trips per start (bottleneck's ioredis datastore).
+   */
   readonly shared?: boolean;
   /** One limit per key (e.g. `(p) => p.tenant`) instead of one for the whole task type. */
   readonly perKey?: (payload: P) => string;

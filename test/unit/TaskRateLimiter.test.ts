@@ -12,7 +12,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 /** Nothing throttled by rate, one start at a time: a slot comes when the running one ends. */
 const ONE_AT_A_TIME: RateLimitOptions<{ key: string }> = { max: 1000, perMs: 60_000, maxConcurrent: 1 };
 
-/** Bottleneck starts a job asynchronously: waits (a turn of the event loop at a time) until `cond` holds. */
+/** Waits (a turn of the event loop at a time) until `cond` holds. */
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((resolve) => setImmediate(resolve));
 }
@@ -100,5 +100,21 @@ describe('TaskRateLimiter', () => {
     b.open();
     await Promise.all([runningA, runningB, b2]);
     expect(ran.sort()).toEqual(['a1', 'b1', 'b2']);
+  });
+
+  it('after stop, takes no start at once either: tryStart says no with a permit free', () => {
+    const limiter = limiterOf({ max: 1000, perMs: 60_000 });
+    expect(limiter.tryStart({})).toBe(true);
+    limiter.stop(new Error('shutting down'));
+    expect(limiter.tryStart({})).toBe(false);
+  });
+
+  it('with perKey and maxConcurrent, a start taken at once holds its key’s run until ended, and no other key’s', () => {
+    const limiter = limiterOf({ ...ONE_AT_A_TIME, perKey: (p) => p.key });
+    expect(limiter.tryStart({ key: 'a' })).toBe(true);
+    expect(limiter.tryStart({ key: 'a' })).toBe(false);
+    expect(limiter.tryStart({ key: 'b' })).toBe(true);
+    limiter.ended({ key: 'a' });
+    expect(limiter.tryStart({ key: 'a' })).toBe(true);
   });
 });

@@ -3,7 +3,6 @@ import type { Logger } from '../logging/logger.js';
 import { ConfigError } from '../errors.js';
 import { brokersFromEnv } from './kafkaFromEnv.js';
 import { clientSecurity, type KafkaSecurity } from './KafkaSecurity.js';
-import { noDelaySocketFactory } from './socketFactory.js';
 
 /**
  * The only place taskstream constructs a kafkajs client. kafkajs is in maintenance; everything else talks
@@ -45,7 +44,6 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     ...(ssl === undefined ? {} : { ssl }),
     ...(sasl === undefined ? {} : { sasl }),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
-    socketFactory: noDelaySocketFactory,
     ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {

@@ -1,4 +1,5 @@
 import { AuthenticationError, ServiceUnavailableError, TaskstreamError, TlsError } from '../errors.js';
+import { findAlongCauses } from '../errors/causes.js';
 import { tlsFailureOf, tlsHint } from '../security/tlsFailure.js';
 
 /**
@@ -27,28 +28,16 @@ export function kafkaConnectError(address: string, err: unknown): TaskstreamErro
 
 /** The type and message of a broker's protocol error (it answered, and refused for now), found along causes. */
 function protocolRefusalOf(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const { name, type, message, cause } = current as {
-      name?: unknown;
-      type?: unknown;
-      message?: unknown;
-      cause?: unknown;
-    };
-    if (name === 'KafkaJSProtocolError' && typeof type === 'string')
-      return typeof message === 'string' ? `${type}: ${message}` : type;
-    current = cause;
-  }
-  return undefined;
+  return findAlongCauses(err, ({ name, type, message }) => {
+    if (name !== 'KafkaJSProtocolError' || typeof type !== 'string') return undefined;
+    return typeof message === 'string' ? `${type}: ${message}` : type;
+  });
 }
 
 /** kafkajs's message for a refused SASL login (it names the mechanism, never the password), found along causes. */
 function saslRefusalOf(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const { name, message, cause } = current as { name?: unknown; message?: unknown; cause?: unknown };
-    if (name === 'KafkaJSSASLAuthenticationError') return typeof message === 'string' ? message : 'SASL login refused';
-    current = cause;
-  }
-  return undefined;
+  return findAlongCauses(err, ({ name, message }) => {
+    if (name !== 'KafkaJSSASLAuthenticationError') return undefined;
+    return typeof message === 'string' ? message : 'SASL login refused';
+  });
 }

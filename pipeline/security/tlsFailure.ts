@@ -1,3 +1,5 @@
+import { findAlongCauses } from '../errors/causes.js';
+
 /** What went wrong in a TLS handshake, in the terms a user fixes it by. */
 export type TlsProblem = 'untrusted' | 'wrong-name' | 'expired' | 'not-tls';
 
@@ -27,16 +29,13 @@ const PROBLEM_BY_CODE: Readonly<Record<string, TlsProblem>> = {
  * some more than once); undefined when the error is not about TLS.
  */
 export function tlsFailureOf(err: unknown): TlsFailure | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+  return findAlongCauses(err, ({ code, message }): TlsFailure | undefined => {
     const problem = typeof code === 'string' ? PROBLEM_BY_CODE[code] : undefined;
     const text = typeof message === 'string' ? message : '';
     if (problem) return { problem, reason: socketReason(text) };
     if (/wrong version number/i.test(text)) return { problem: 'not-tls', reason: socketReason(text) };
-    current = cause;
-  }
-  return undefined;
+    return undefined;
+  });
 }
 
 /** "Connection error: self-signed certificate in certificate chain" → the part after the client's prefix. */

@@ -51,12 +51,17 @@ export class PartitionIntake {
     if (i >= records.length) return records.length;
     if (this.gate) {
       // Records not yet due are left to Kafka, fetched again once the head is due.
-      const due = this.gate.dueEnd(part, records, i);
+      this.gate.forget(part);
+      const { end: due, notBefore } = this.gate.split(records, i);
       // Taken at once or left to Kafka, never buffered: here each job waits for its answer itself.
       void this.dispatch.willRun(part, records, i, due);
       const taken = this.admit(part, records, i, due);
       if (taken > i) part.nextOffset = Number((records[taken - 1] as FetchedMessage).offset) + 1;
-      if (taken < records.length) this.pause(part);
+      if (taken < records.length) {
+        // Cut short by room, it resumes as room frees; only a head not yet due waits for its time.
+        if (taken === due && notBefore !== undefined) this.gate.wakeAt(part, notBefore);
+        this.pause(part);
+      }
       return taken;
     }
     const ready = this.dispatch.willRun(part, records, i, records.length);

@@ -221,4 +221,30 @@ describe('PartitionIntake', () => {
     expect(calls).toEqual(['pause']);
     intake.stop();
   });
+  it('in a retry tier, a partition cut short by room resumes as room frees, not when a later record comes due', () => {
+    const { intake, part, queued, calls, finish } = setup({ gated: true, perPartition: 4 });
+    const due = records(0, 6, { [DLQ_HEADER.notBefore]: String(Date.now() - 1) });
+    const later = records(6, 8, { [DLQ_HEADER.notBefore]: String(Date.now() + 60_000) });
+    expect(intake.accept(part, [...due, ...later])).toBe(4);
+    expect(calls).toEqual(['pause']);
+    expect(part.dueAt).toBeUndefined();
+    finish(4);
+    expect(calls).toEqual(['pause', 'seek 4', 'resume']);
+    expect(intake.accept(part, [...due.slice(4), ...later])).toBe(2);
+    expect(queued).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(part.dueAt).toBeGreaterThan(Date.now());
+    intake.stop();
+  });
+
+  it('in a retry tier, a new fetch replaces the wake-up an earlier one armed', async () => {
+    const { intake, part, calls } = setup({ gated: true, perPartition: 10 });
+    const soon = records(0, 1, { [DLQ_HEADER.notBefore]: String(Date.now() + 20) });
+    intake.accept(part, soon);
+    const later = records(0, 1, { [DLQ_HEADER.notBefore]: String(Date.now() + 60_000) });
+    intake.accept(part, later);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(calls).toEqual(['pause']);
+    expect(part.dueAt).toBeGreaterThan(Date.now());
+    intake.stop();
+  });
 });

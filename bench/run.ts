@@ -23,7 +23,7 @@ import { producerBench } from './producer/producerBench.js';
 import { reportBench } from './report/reportBench.js';
 import { resizeBench } from './resize/resizeBench.js';
 import { optionsBench } from './options/optionsBench.js';
-import { measureLatencies, writeLatencyTable } from './runtime/latency.js';
+import { measureLatencies, writeLatencyTable } from './latency/latencyBench.js';
 import { runtimeBench } from './runtime/runtimeBench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

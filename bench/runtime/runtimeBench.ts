@@ -6,7 +6,7 @@ import { percentOf, range, round3, timesOf } from '../ratios.js';
 import { enqueueBacklog } from './enqueueBacklog.js';
 import type { DrainResult } from './DrainResult.js';
 import { childRun } from './childRun.js';
-import { measureLatencies, writeLatencyTable } from './latency.js';
+import { measureLatencies, writeLatencyTable } from '../latency/latencyBench.js';
 import { CATEGORIES, readMainThreadProfile, summarizeProfile, type ProfileSummary } from './profileSummary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -36,6 +36,8 @@ export interface GroupListener {
   onRebalancing(): void;
   /** The assignment of the new generation; after onRebalancing, always comes (the old one again if rejoining failed). */
   onAssigned(assignment: readonly PartitionRef[]): void;
+  /** A fetch is about to be sent: records delivered after this were not yet read from the broker. */
+  onFetchStart?(): void;
   /** The client stopped; `restarting` tells whether kafkajs will restart it. */
   onCrash(err: Error, restarting: boolean): void;
 }
@@ -94,7 +96,10 @@ export class GroupConsumer {
       }
       assignments.joined(assignment);
     });
-    this.consumer.on(FETCH_START, () => assignments.fetching());
+    this.consumer.on(FETCH_START, () => {
+      assignments.fetching();
+      listener.onFetchStart?.();
+    });
     this.consumer.on(CRASH, (e) => listener.onCrash(e.payload.error, e.payload.restart));
     try {
       await this.consumer.connect();

@@ -81,7 +81,13 @@ export class JobExecutor {
    * Fetched records that will run: their dedupe answers are asked now, all in one round trip. Returns when they
    * may start, if not at once: their answers are in, and Redis has stored the marks sent before them.
    */
-  expect(part: PartitionWork, records: readonly FetchedMessage[], from: number, to: number): Promise<void> | undefined {
+  expect(
+    part: PartitionWork,
+    records: readonly FetchedMessage[],
+    from: number,
+    to: number,
+    fetchTicket = Number.POSITIVE_INFINITY,
+  ): Promise<void> | undefined {
     const dedupe = this.guards.dedupe;
     if (dedupe === undefined) return undefined;
     let answered: Promise<void> | undefined;
@@ -91,9 +97,17 @@ export class JobExecutor {
     }
     // Answers come after the marks sent before them, so waiting for them also waits out a backlog of marks.
     const ready = answered ?? dedupe.backlog();
-    // Cancellations are read once a fetch (one GET while none is outstanding), alongside the answers.
-    const read = this.guards.cancels?.refresh();
+    // Cancellations: a read begun after this fetch was sent (one GET while none is outstanding), with the answers.
+    const read = this.guards.cancels?.readSince(fetchTicket);
     return read === undefined || ready === undefined ? (ready ?? read) : Promise.all([ready, read]).then(noop);
+  }
+
+  /**
+   * One of this type's consumers is about to send a fetch: returns the ticket its records pass to `expect`.
+   * `busy`: its last fetch brought records, so the cancel read begins now, overlapping the fetch.
+   */
+  fetchStarting(busy: boolean): number | undefined {
+    return this.guards.cancels?.fetchStarting(busy);
   }
 
   /** Settles once the done mark of every task completed so far is stored (or failed): commits wait for it. */

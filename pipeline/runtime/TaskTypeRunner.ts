@@ -46,6 +46,9 @@ export class TaskTypeRunner implements GroupListener {
   private readonly committer: PartitionCommitter;
   private readonly intake: PartitionIntake;
   private rotate = 0;
+  /** The cancel-read ticket of the fetch under way (see CancelWatch), and whether the last fetch brought records. */
+  private fetchTicket: number | undefined;
+  private fetchedRecords = false;
   private readonly attempts: JobAttempts;
 
   constructor(
@@ -86,7 +89,7 @@ export class TaskTypeRunner implements GroupListener {
         canStart: () => this.canStart(),
         startNow: (part, record) => this.attempts.run(this.takeNow(part, record)),
         enqueue: (part, record) => this.enqueue(part, record),
-        willRun: (part, records, from, to) => executor.expect(part, records, from, to),
+        willRun: (part, records, from, to) => executor.expect(part, records, from, to, this.fetchTicket),
         refilled: () => this.pump(),
       },
       !this.readsTaskTopic,
@@ -108,7 +111,13 @@ export class TaskTypeRunner implements GroupListener {
 
   // --- GroupListener -------------------------------------------------------------------------------
 
+  onFetchStart(): void {
+    this.fetchTicket = this.executor.fetchStarting(this.fetchedRecords);
+    this.fetchedRecords = false;
+  }
+
   onRecords(tp: PartitionRef, records: readonly FetchedMessage[]): number {
+    this.fetchedRecords = true;
     const part = this.parts.get(tp) ?? this.parts.add(tp);
     if (part.revoked || this.stopped) return 0;
     const accepted = this.intake.accept(part, records);

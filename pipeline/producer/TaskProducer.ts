@@ -259,10 +259,9 @@ function withCallerTrace(options: EnqueueOptions): EnqueueOptions {
 }
 
 function toEnqueued(record: OutgoingRecord, pos: RecordPosition, id: string | undefined): Enqueued {
+  const { topic, partition, offset } = pos;
+  const taskId = id ?? defaultTaskId(record.topic, partition, offset);
+  // Built field by field, not spread: one object a task, for every task of an enqueueMany.
   const runAt = record.headers === undefined ? undefined : runAtOf(record.headers);
-  return {
-    taskId: id ?? defaultTaskId(record.topic, pos.partition, pos.offset),
-    ...pos,
-    ...(runAt === undefined ? {} : { runAt }),
-  };
+  return runAt === undefined ? { taskId, topic, partition, offset } : { taskId, topic, partition, offset, runAt };
 }

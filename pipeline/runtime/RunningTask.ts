@@ -22,10 +22,15 @@ export interface RunningTask {
   readonly progress: Readonly<TaskProgress> | undefined;
 }
 
+/**
+ * The attempts whose handler runs now. One waiting for a rate-limit slot is not listed: its handler has not
+ * started, so it has no progress to show and must not look stuck behind a throttle (see `waitingForSlotOf`).
+ */
 export function runningTasksOf(type: string, parts: readonly PartitionWork[]): RunningTask[] {
   const list: RunningTask[] = [];
   for (const part of parts) {
     for (const a of part.attempts) {
+      if (a.waitingForSlot) continue;
       list.push({
         type,
         taskId: a.taskId,
@@ -41,4 +46,11 @@ export function runningTasksOf(type: string, parts: readonly PartitionWork[]): R
     }
   }
   return list;
+}
+
+/** Attempts taken and waiting for a rate-limit slot before their handler starts. */
+export function waitingForSlotOf(parts: readonly PartitionWork[]): number {
+  let waiting = 0;
+  for (const part of parts) for (const a of part.attempts) if (a.waitingForSlot) waiting++;
+  return waiting;
 }

@@ -15,7 +15,7 @@ import { PartitionIntake } from './PartitionIntake.js';
 import { PartitionCommitter } from './PartitionCommitter.js';
 import { drainAttempts } from './drainAttempts.js';
 import { RunnerTimers } from './RunnerTimers.js';
-import { runningTasksOf, type RunningTask } from './RunningTask.js';
+import { runningTasksOf, waitingForSlotOf, type RunningTask } from './RunningTask.js';
 import { emitAssignmentChange, type WorkerEventEmitter } from './WorkerEvents.js';
 
 export interface RunnerLimits {
@@ -261,10 +261,11 @@ export class TaskTypeRunner implements GroupListener {
   }
 
   /** Tasks held and running, and fetched records waiting for room (what the worker's stats add up). */
-  load(): { held: number; running: number; buffered: number; bufferedBytes: number } {
+  load(): { held: number; running: number; waitingForSlot: number; buffered: number; bufferedBytes: number } {
     return {
       held: this.parts.total((p) => p.held),
       running: this.attempts.running,
+      waitingForSlot: waitingForSlotOf(this.parts.list),
       buffered: this.parts.total((p) => p.buffer.size),
       bufferedBytes: this.parts.total((p) => p.buffer.bytes),
     };

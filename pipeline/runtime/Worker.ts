@@ -47,6 +47,11 @@ export interface WorkerStats {
   readonly peakHeld: number;
   readonly running: number;
   /**
+   * Tasks taken and waiting for a rate-limit slot (counted in `held`, and in `running` as they hold a concurrency
+   * slot; not listed by `runningTasks()`, since their handlers have not started).
+   */
+  readonly waitingForSlot: number;
+  /**
    * Fetched records waiting for room (not tasks yet). A partition paused for room keeps what its last fetch
    * brought: at most half of maxHeldPerPartition plus one fetch (fetchBytesPerPartition) per partition.
    */
@@ -293,16 +298,18 @@ export class Worker extends WorkerEventEmitter implements MetricsSource {
     const byType: Record<string, { held: number; running: number }> = {};
     let buffered = 0;
     let bufferedBytes = 0;
+    let waitingForSlot = 0;
     for (const r of this.runners) {
       const load = r.load();
       buffered += load.buffered;
+      waitingForSlot += load.waitingForSlot;
       bufferedBytes += load.bufferedBytes;
       const t = (byType[r.task.name] ??= { held: 0, running: 0 });
       t.held += load.held;
       t.running += load.running;
     }
     const { held, peakHeld, running } = this.budget;
-    return { held, peakHeld, running, buffered, bufferedBytes, byType };
+    return { held, peakHeld, running, waitingForSlot, buffered, bufferedBytes, byType };
   }
 
   /** Started, not closing, and consuming every type: its groups are joined and it takes tasks (a readiness probe). */

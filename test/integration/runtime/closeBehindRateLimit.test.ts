@@ -60,7 +60,7 @@ describe('close() behind a rate limit that throttles hard', () => {
           w.on('task:completed', (e) => void completedFirst.add(`${e.partition}:${e.offset}`));
         },
       );
-      await waitFor('attempts waiting for a slot', () => first.runningTasks().length >= 50);
+      await waitFor('attempts waiting for a slot', () => first.stats().waitingForSlot >= 50);
       closing = true;
       await first.close();
       expect(startedWhileClosing).toEqual([]);

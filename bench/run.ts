@@ -1,6 +1,7 @@
 /**
  * Benchmarks that print tables (or one JSON object with --json). Never used for assertions.
  *   npm run bench -- runtime [--count 200000] [--rounds 3] [--rates 200,1000,5000] [--seconds 10] [--json] [--profile]
+ *     [--no-jvm]
  *   npm run bench -- options [--count 20000] [--rounds 3] [--json]
  *   npm run bench -- backlog [--count 1000000] [--seconds 300] [--flags "none;--max-semi-space-size=4"] [--json]
  *   npm run bench -- latency [--rates 200,1000,5000] [--seconds 10] [--json]
@@ -37,6 +38,7 @@ program
   .option('--seconds <n>', 'length of each latency run', '10')
   .option('--profile', 'profile every Kafka contender in the last round (bench/out/) and print where the time went')
   .option('--json', 'print one JSON object')
+  .option('--no-jvm', 'leave out the JVM peers (Confluent Parallel Consumer, Kafka ConsumerPerformance)')
   .action(
     async (opts: {
       count: string;
@@ -45,6 +47,7 @@ program
       seconds: string;
       profile?: boolean;
       json?: boolean;
+      jvm: boolean;
     }) => {
       await ensureStack((line) => process.stderr.write(`stack ${line}\n`));
       await runtimeBench({
@@ -54,6 +57,7 @@ program
         seconds: Number(opts.seconds),
         profileDir: opts.profile ? path.join(here, 'out') : undefined,
         json: Boolean(opts.json),
+        jvm: opts.jvm,
       });
     },
   );

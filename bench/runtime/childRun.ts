@@ -16,8 +16,18 @@ export function childRun<T>(
   nodeArgs: string[] = [],
   onLine?: (line: string) => void,
 ): Promise<T> {
+  return processRun<T>(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], script, onLine);
+}
+
+/** childRun for any command (a JVM drain, say); `name` stands for it in messages. */
+export function processRun<T>(
+  command: string,
+  args: readonly string[],
+  name: string,
+  onLine?: (line: string) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+    const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: process.env,
     });
@@ -37,16 +47,17 @@ export function childRun<T>(
       result = lastJson<T>(out);
       if (result === undefined) return;
       killer = setTimeout(() => {
-        process.stderr.write(`${script} printed its result but did not exit in ${EXIT_GRACE_MS / 1000} s; killed\n`);
+        process.stderr.write(`${name} printed its result but did not exit in ${EXIT_GRACE_MS / 1000} s; killed\n`);
         child.kill('SIGKILL');
       }, EXIT_GRACE_MS);
     });
+    child.on('error', reject); // could not start (no such command)
     child.on('exit', (code) => {
       clearTimeout(killer);
       if (result !== undefined) return resolve(result);
-      if (code !== 0) return reject(new Error(`${script} exited with ${code}: ${out}`));
+      if (code !== 0) return reject(new Error(`${name} exited with ${code}: ${out}`));
       result = lastJson<T>(out);
-      if (result === undefined) reject(new Error(`${script} printed no JSON result: ${out}`));
+      if (result === undefined) reject(new Error(`${name} printed no JSON result: ${out}`));
       else resolve(result);
     });
   });

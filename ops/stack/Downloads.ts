@@ -10,8 +10,9 @@ const run = promisify(execFile);
 /**
  * Fetches what the stack runs from Maven Central into the cache folder, once. A folder is only
  * considered present when its `.complete` marker exists, so an interrupted download is redone.
+ * The runtime bench's JVM peers (bench/jvm/JvmPeers.ts) cache their jars and classes the same way.
  */
-async function cached(dir: string, onFetch: () => void, fetch: (tmp: string) => Promise<void>): Promise<string> {
+export async function cached(dir: string, onFetch: () => void, fetch: (tmp: string) => Promise<void>): Promise<string> {
   if (fs.existsSync(path.join(dir, '.complete'))) return dir;
   onFetch();
   const tmp = `${dir}.partial`;
@@ -24,13 +25,14 @@ async function cached(dir: string, onFetch: () => void, fetch: (tmp: string) => 
   return dir;
 }
 
-async function mvn(args: string[], what: string): Promise<void> {
+/** Runs Maven quietly; a failure is a StackError carrying the end of Maven's output. */
+export async function mvn(args: string[], what: string): Promise<void> {
   try {
     await run('mvn', ['-q', '-B', ...args], { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { code?: string; stdout?: string; stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new StackError('mvn is not installed: install Apache Maven (apt-get install maven) to fetch ' + what);
+      throw new StackError('mvn is not installed: install Apache Maven (apt-get install maven) to fetch ' + what, err);
     }
     const tail = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-8).join('\n');
     throw new StackError(`downloading ${what} from Maven Central failed (is it reachable?):\n${tail}`, err);

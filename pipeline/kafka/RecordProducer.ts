@@ -101,11 +101,14 @@ export class RecordProducer {
     await this.connect();
     await this.limits.refresh(topicsOf(records));
     const sizes = records.map(recordBytes);
-    const tooLarge = records.flatMap((r, i) => {
+    // A plain loop: a flatMap returning [] for every record that fits allocated an array per record.
+    const tooLarge: { index: number; error: RecordTooLargeError }[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as OutgoingRecord;
       const bytes = BATCH_OVERHEAD_BYTES + (sizes[i] as number);
       const max = this.limits.maxBatchBytes(r.topic);
-      return bytes > max ? [{ index: i, error: new RecordTooLargeError(r.topic, bytes, max) }] : [];
-    });
+      if (bytes > max) tooLarge.push({ index: i, error: new RecordTooLargeError(r.topic, bytes, max) });
+    }
     if (tooLarge.length === 0) return this.sendInOrder(records, sizes);
     // Rare: the records that fit go on without the ones that do not, which are refused alone.
     const refused = new Map(tooLarge.map((t) => [t.index, t.error]));

@@ -204,19 +204,31 @@ export class TaskProducer {
     );
     // Already a batch: no promise per task. One request at a time keeps a key's tasks in the order given; after
     // a request with a failure, nothing later is sent (it could store a key's later task before its earlier one).
-    const results: EnqueueResult[] = [];
+    const enqueued: Enqueued[] = [];
+    // Per task, what became of it: built only once a task fails (one object a task fewer when none does).
+    let results: EnqueueResult[] | undefined;
     let failed = false;
     for (let i = 0; i < records.length; i += this.maxBatch) {
       const chunk = records.slice(i, i + this.maxBatch);
       const outcomes = failed ? chunk.map(notSent) : await this.records.sendSettled(chunk);
+      let sent = 0;
       outcomes.forEach((o, j) => {
-        this.count(task, o);
-        results.push(o.ok ? { ok: true, enqueued: toEnqueued(chunk[j] as OutgoingRecord, o.position, options.id) } : o);
-        if (!o.ok && !(o.error instanceof RecordTooLargeError)) failed = true;
+        if (o.ok) {
+          const e = toEnqueued(chunk[j] as OutgoingRecord, o.position, options.id);
+          enqueued.push(e);
+          results?.push({ ok: true, enqueued: e });
+          sent++;
+          return;
+        }
+        this.counts.refused(task.name, o.error);
+        results ??= enqueued.map((e) => ({ ok: true, enqueued: e }));
+        results.push(o);
+        if (!(o.error instanceof RecordTooLargeError)) failed = true;
       });
+      this.counts.sent(task.name, sent);
     }
-    if (results.some((r) => !r.ok)) throw new EnqueueManyError(task.name, results);
-    return results.map((r) => (r as Extract<EnqueueResult, { ok: true }>).enqueued);
+    if (results !== undefined) throw new EnqueueManyError(task.name, results);
+    return enqueued;
   }
 
   /** A payload the schema or the size limit refuses is a failed enqueue too, though nothing was sent. */

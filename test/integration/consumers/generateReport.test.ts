@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, defineTask, TaskProducer, type WorkerEvents } from '../../../pipeline/index.js';
 import { defineReport, ReportRegistry } from '../../../consumers/report/ReportDefinition.js';
-import { ReportDatabase } from '../../../consumers/report/ReportDatabase.js';
+import { ReportDatabase, type ReportConnection } from '../../../consumers/report/ReportDatabase.js';
 import { ReportWriter } from '../../../consumers/report/ReportWriter.js';
 import { generateReportHandler } from '../../../consumers/report/generateReportHandler.js';
 import { postgresFromEnv } from '../../../consumers/report/postgresFromEnv.js';
@@ -47,15 +47,46 @@ function requestFor(table: string, dir: string) {
   };
 }
 
+/**
+ * A report database that waits `ms` before handing out each chunk: a lower bound on a report's length that does
+ * not depend on how fast the machine reads and writes (a fast one wrote 300 chunks inside a 1 s timeout).
+ */
+class SlowChunksDatabase extends ReportDatabase {
+  constructor(
+    target: ConstructorParameters<typeof ReportDatabase>[0],
+    log: ConstructorParameters<typeof ReportDatabase>[1],
+    private readonly ms: number,
+  ) {
+    super(target, log);
+  }
+
+  override async connect(report: string): Promise<ReportConnection> {
+    const conn = await super.connect(report);
+    const cursor = conn.cursor.bind(conn);
+    conn.cursor = (text, values) => {
+      const c = cursor(text, values);
+      return {
+        read: async (n) => {
+          await new Promise((resolve) => setTimeout(resolve, this.ms));
+          return c.read(n);
+        },
+        close: () => c.close(),
+      };
+    };
+    return conn;
+  }
+}
+
 /** An in-process worker running the handler over `table` against `databaseUrl`, its outcomes collected. */
 async function startReportWorker(
   task: ReturnType<typeof reportTask>,
   table: string,
   dir: string,
-  { databaseUrl = process.env.DATABASE_URL ?? '', chunkRows = 100 } = {},
+  { databaseUrl = process.env.DATABASE_URL ?? '', chunkRows = 100, msPerChunk = 0 } = {},
 ) {
   const log = createLogger();
-  const db = new ReportDatabase(postgresFromEnv({ DATABASE_URL: databaseUrl }), log);
+  const target = postgresFromEnv({ DATABASE_URL: databaseUrl });
+  const db = msPerChunk > 0 ? new SlowChunksDatabase(target, log, msPerChunk) : new ReportDatabase(target, log);
   // Registered before the worker's own cleanup, so it runs after the worker has stopped.
   onCleanup(() => db.close());
   const reports = new ReportRegistry([defineReport({ name: table, table, columns: ['id', 'note'], key: 'id' })]);
@@ -153,12 +184,13 @@ describe('generate-report from PostgreSQL', () => {
   it('finishes a report longer than its timeout over several attempts, each continuing from the last checkpoint', async () => {
     const db = await postgresClient();
     const table = await rowsTable(db, 300_000);
-    // Far too short for the whole report (300 chunks, each with an fsync and a checkpoint); each attempt gets
-    // some chunks done before its signal aborts it, and one that started over each time would never finish.
+    // Far too short for the whole report (300 chunks of at least 20 ms each, each with an fsync and a checkpoint):
+    // each attempt gets some chunks done before its signal aborts it, and one that started over each time would
+    // never finish.
     const task = reportTask({ timeoutMs: 1000, maxAttempts: 30 });
     const dir = reportsDir();
     const { request, file } = requestFor(table, dir);
-    const worker = await startReportWorker(task, table, dir, { chunkRows: 1000 });
+    const worker = await startReportWorker(task, table, dir, { chunkRows: 1000, msPerChunk: 20 });
     const producer = await using(new TaskProducer());
     await producer.enqueue(task, request);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, defineTask, handle, TaskProducer, Worker } from '../../pipeline/index.js';
+import { quantile } from '../quantile.js';
 import { benchSchema } from '../runtime/benchTask.js';
 
 export interface DelayBenchOptions {
@@ -56,7 +57,7 @@ export async function delayBench(options: DelayBenchOptions): Promise<void> {
     const enqueueMs = Date.now() - enqueueStart;
     await finished;
     const sorted = [...lateness].sort((a, b) => a - b);
-    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+    const at = (q: number): number => quantile(sorted, q);
     const result = {
       count,
       spreadSeconds,

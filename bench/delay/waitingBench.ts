@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, TaskProducer } from '../../pipeline/index.js';
+import { quantile } from '../quantile.js';
 import { median } from '../rounds.js';
 import { benchTask } from '../runtime/benchTask.js';
 import { childRun } from '../runtime/childRun.js';
@@ -63,7 +64,7 @@ export async function waitingBench(o: WaitingBenchOptions): Promise<void> {
     median: median(values),
   });
   const sorted = [...run.lateness].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const at = (q: number): number => quantile(sorted, q);
   const result = {
     waiting: o.count,
     waitS: [o.waitFromS, o.waitToS],

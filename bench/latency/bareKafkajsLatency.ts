@@ -1,6 +1,5 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { createLogger, TaskProducer } from '../../pipeline/index.js';
+import { bareKafka, bareProducer, registryLibrary } from '../bareKafkajs.js';
 import { benchTask } from '../runtime/benchTask.js';
 import type { LatencyRun } from './openLoop.js';
 
@@ -23,22 +22,10 @@ export async function bareKafkajsLatency(name: string): Promise<LatencyRun> {
   const setup = new TaskProducer({ logger });
   await setup.prepare(task); // the topic (6 partitions) and the schema, as for the taskstream contender
   await setup.close();
-  const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
-  // The local stack's registry is Apicurio, which serves the Confluent API under /apis/ccompat/v7.
-  const registry = new SchemaRegistry({
-    host: /\/apis\/ccompat\/v\d+$/.test(registryUrl) ? registryUrl : `${registryUrl}/apis/ccompat/v7`,
-  });
+  const registry = registryLibrary();
   const schemaId = await registry.getLatestSchemaId(task.subject);
-  const kafka = new Kafka({
-    clientId: 'bench-bare-latency',
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const kafka = bareKafka('bench-bare-latency');
+  const producer = bareProducer(kafka);
   await producer.connect();
   const consumer = kafka.consumer({ groupId: `bench-bare-lat-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();

@@ -1,3 +1,5 @@
+import { quantile } from '../quantile.js';
+
 /**
  * The schedule every latency contender runs: one send per task on a fixed schedule that never waits for a send
  * or a completion (an open model, as request handlers enqueue). Each task carries the time it was due rather
@@ -61,8 +63,4 @@ export async function measureOpenLoop(
     ackP50Ms: quantile(sortedAcks, 0.5),
     ackP99Ms: quantile(sortedAcks, 0.99),
   };
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }

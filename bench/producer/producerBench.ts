@@ -1,5 +1,5 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import { bareKafka, bareProducer, registryLibrary } from '../bareKafkajs.js';
 import { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
 import { TaskCodec } from '../../pipeline/codec/TaskCodec.js';
 import { createLogger, TaskProducer, type EnqueueManyOptions } from '../../pipeline/index.js';
@@ -59,17 +59,9 @@ export async function producerBench(o: ProducerBenchOptions): Promise<void> {
   const payloads = (from: number, n: number): Payload[] =>
     Array.from({ length: n }, (_, i) => ({ n: from + i, key: `k${(from + i) % 1000}`, sentAt: Date.now() }));
 
-  const bare = new Kafka({
-    clientId: 'bench-bare-producer',
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    logLevel: logLevel.NOTHING,
-  }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const bare = bareProducer(bareKafka('bench-bare-producer'));
   await bare.connect();
-  // The local stack's registry is Apicurio, which serves the Confluent API under /apis/ccompat/v7.
-  const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
-  const csr = new SchemaRegistry({
-    host: /\/apis\/ccompat\/v\d+$/.test(registryUrl) ? registryUrl : `${registryUrl}/apis/ccompat/v7`,
-  });
+  const csr = registryLibrary();
   const schemaId = await csr.getLatestSchemaId(task.subject);
 
   const enqueueManyRun =

@@ -5,19 +5,16 @@
  * Prints one JSON line: { tasks, ms, perSec, cpuUsPerTask, maxRssMb }. Args: <topic> <count> <batch|message>.
  */
 import type avro from 'avsc';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { unframe } from '../../pipeline/codec/ConfluentFrame.js';
 import { RegistryClient } from '../../pipeline/codec/RegistryClient.js';
+import { bareKafka } from '../bareKafkajs.js';
 import { RssSampler } from './RssSampler.js';
 
 const [topic, countArg, mode = 'batch'] = process.argv.slice(2);
 const count = Number(countArg);
 const registry = new RegistryClient();
-const kafka = new Kafka({
-  clientId: 'bench-bare',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = bareKafka('bench-bare');
 const consumer = kafka.consumer({ groupId: `bench-bare-${mode}-${Date.now()}`, maxWaitTimeInMs: 100 });
 const rss = new RssSampler();
 let seen = 0;
